@@ -1,0 +1,2 @@
+/** lonc examples. */
+package org.loncapa.lonc.examples;

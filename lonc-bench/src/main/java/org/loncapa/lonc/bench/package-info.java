@@ -1,0 +1,2 @@
+/** lonc bench. */
+package org.loncapa.lonc.bench;

@@ -1,0 +1,2 @@
+/** lonc client. */
+package org.loncapa.lonc.client;

@@ -1,0 +1,2 @@
+/** lonc core. */
+package org.loncapa.lonc.core;

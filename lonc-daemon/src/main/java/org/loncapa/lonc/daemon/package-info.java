@@ -1,0 +1,2 @@
+/** lonc daemon. */
+package org.loncapa.lonc.daemon;

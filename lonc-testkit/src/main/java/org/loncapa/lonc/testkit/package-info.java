@@ -1,0 +1,2 @@
+/** lonc testkit. */
+package org.loncapa.lonc.testkit;
