@@ -1,0 +1,125 @@
+package org.loncapa.lonc.core.protocol;
+
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+
+/**
+ * The {@code enc:<L>:<hex>} framing of encrypted requests and replies (protocol.md §3).
+ *
+ * <p>Encrypting: the plain command (without {@code encrypt:} and without the newline) has byte length
+ * L; it is padded with spaces and the blocks at offsets {@code 0, 8, ...} up to and including
+ * {@code floor(L/8)*8} are IDEA-encrypted, so there are always {@code floor(L/8)+1} blocks and a whole
+ * block of spaces is added when L is a multiple of 8. Each block is written as 16 lowercase hex
+ * digits. Decrypting reverses this and cuts the plaintext to L bytes.
+ */
+public final class EncFrame {
+    /** Prefix lonnet puts on requests that must travel encrypted. */
+    public static final String ENCRYPT_PREFIX = "encrypt:";
+    /** Prefix of an encrypted line on the wire. */
+    public static final String ENC_PREFIX = "enc:";
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    private EncFrame() {}
+
+    /** Number of IDEA blocks used for a plaintext of {@code length} bytes. */
+    public static int blocksFor(int length) {
+        return length / IdeaCipher.BLOCK + 1;
+    }
+
+    /** Builds {@code enc:<L>:<hex>} for {@code plain} (no newline, no {@code encrypt:} prefix). */
+    public static String encode(IdeaCipher cipher, String plain) {
+        byte[] p = plain.getBytes(StandardCharsets.UTF_8);
+        int len = p.length;
+        int blocks = blocksFor(len);
+        byte[] block = new byte[IdeaCipher.BLOCK];
+        byte[] enc = new byte[IdeaCipher.BLOCK];
+        String lenText = Integer.toString(len);
+        int headerLen = ENC_PREFIX.length() + lenText.length() + 1;
+        byte[] out = new byte[headerLen + blocks * 2 * IdeaCipher.BLOCK];
+        int o = 0;
+        for (int i = 0; i < ENC_PREFIX.length(); i++) {
+            out[o++] = (byte) ENC_PREFIX.charAt(i);
+        }
+        for (int i = 0; i < lenText.length(); i++) {
+            out[o++] = (byte) lenText.charAt(i);
+        }
+        out[o++] = ':';
+        for (int b = 0; b < blocks; b++) {
+            int off = b * IdeaCipher.BLOCK;
+            int n = Math.min(IdeaCipher.BLOCK, Math.max(0, len - off));
+            System.arraycopy(p, off, block, 0, n);
+            for (int i = n; i < IdeaCipher.BLOCK; i++) {
+                block[i] = ' ';
+            }
+            cipher.encryptBlock(block, 0, enc, 0);
+            for (int i = 0; i < IdeaCipher.BLOCK; i++) {
+                out[o++] = HEX[(enc[i] >> 4) & 0xF];
+                out[o++] = HEX[enc[i] & 0xF];
+            }
+        }
+        return new String(out, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Decrypts a line {@code enc:<L>:<hex>} (no newline) to its plaintext.
+     *
+     * @throws MalformedFrameException if the line is not a well-formed frame or the plaintext is not
+     *     valid UTF-8
+     */
+    public static String decode(IdeaCipher cipher, String line) throws MalformedFrameException {
+        if (!line.startsWith(ENC_PREFIX)) {
+            throw new MalformedFrameException("does not start with enc:");
+        }
+        int colon = line.indexOf(':', ENC_PREFIX.length());
+        if (colon < 0) {
+            throw new MalformedFrameException("missing length field");
+        }
+        int len;
+        try {
+            len = Integer.parseInt(line.substring(ENC_PREFIX.length(), colon));
+        } catch (NumberFormatException e) {
+            throw new MalformedFrameException("length is not a number");
+        }
+        int hexStart = colon + 1;
+        int hexLen = line.length() - hexStart;
+        int blockHex = 2 * IdeaCipher.BLOCK;
+        if (len < 0 || hexLen % blockHex != 0 || hexLen / 2 < len) {
+            throw new MalformedFrameException(
+                    "length " + len + " does not fit " + hexLen + " hex digits");
+        }
+        byte[] cipherText = new byte[hexLen / 2];
+        for (int i = 0; i < cipherText.length; i++) {
+            int hi = Character.digit(line.charAt(hexStart + 2 * i), 16);
+            int lo = Character.digit(line.charAt(hexStart + 2 * i + 1), 16);
+            if (hi < 0 || lo < 0) {
+                throw new MalformedFrameException("not a hex digit at offset " + (hexStart + 2 * i));
+            }
+            cipherText[i] = (byte) ((hi << 4) | lo);
+        }
+        byte[] plain = new byte[cipherText.length];
+        for (int off = 0; off < cipherText.length; off += IdeaCipher.BLOCK) {
+            cipher.decryptBlock(cipherText, off, plain, off);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(plain, 0, len))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new MalformedFrameException("decrypted text is not UTF-8 (wrong key?)");
+        }
+    }
+
+    /** A line that claims to be an {@code enc:} frame but is not well formed. */
+    public static final class MalformedFrameException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedFrameException(String message) {
+            super(message);
+        }
+    }
+}
