@@ -1,0 +1,74 @@
+package org.loncapa.lonc.core.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.loncapa.lonc.core.protocol.LineReader.LineException;
+
+class LineReaderTest {
+    private static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void splitsLinesAcrossFeeds() throws Exception {
+        LineReader r = new LineReader(100);
+        r.feed(bytes("pi"));
+        assertNull(r.nextLine());
+        r.feed(bytes("ng\nsecond\nthi"));
+        assertEquals("ping", r.nextLine());
+        assertEquals("second", r.nextLine());
+        assertNull(r.nextLine());
+        assertEquals(3, r.pending());
+        r.feed(bytes("rd\n"));
+        assertEquals("third", r.nextLine());
+        assertEquals(0, r.pending());
+    }
+
+    @Test
+    void emptyLinesAndUtf8() throws Exception {
+        LineReader r = new LineReader(100);
+        r.feed(bytes("\nJörg€\n"));
+        assertEquals("", r.nextLine());
+        assertEquals("Jörg€", r.nextLine());
+    }
+
+    @Test
+    void lineAtTheLimitIsAcceptedOneMoreIsNot() throws Exception {
+        LineReader r = new LineReader(5);
+        r.feed(bytes("12345\n"));
+        assertEquals("12345", r.nextLine());
+        r.feed(bytes("12345"));
+        assertNull(r.nextLine());
+        LineException e = assertThrows(LineException.class, () -> r.feed(bytes("6")));
+        assertEquals(LineException.Kind.TOO_LONG, e.kind());
+    }
+
+    @Test
+    void overlongLineInOneChunkIsRejected() throws Exception {
+        LineReader r = new LineReader(5);
+        LineException e = assertThrows(LineException.class, () -> r.feed(bytes("1234567890")));
+        assertEquals(LineException.Kind.TOO_LONG, e.kind());
+        LineReader s = new LineReader(5);
+        s.feed(bytes("ok\n123456789\n"));
+        assertEquals("ok", s.nextLine());
+        assertThrows(LineException.class, s::nextLine);
+    }
+
+    @Test
+    void binaryAndInvalidUtf8AreRejected() throws Exception {
+        LineReader r = new LineReader(100);
+        r.feed(new byte[] {'a', 0, 'b', '\n'}, 0, 4);
+        assertEquals(LineException.Kind.BINARY, assertThrows(LineException.class, r::nextLine).kind());
+        LineReader s = new LineReader(100);
+        s.feed(new byte[] {'a', (byte) 0xC3, '(', '\n'}, 0, 4);
+        assertEquals(LineException.Kind.NOT_UTF8, assertThrows(LineException.class, s::nextLine).kind());
+        LineReader t = new LineReader(100);
+        t.feed(bytes("tab\tand\rcr\n"));
+        assertEquals("tab\tand\rcr", t.nextLine());
+    }
+}
