@@ -1,0 +1,462 @@
+package org.loncapa.lonc.core;
+
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.loncapa.lonc.core.pool.HostPool;
+import org.loncapa.lonc.core.pool.PoolSettings;
+import org.loncapa.lonc.core.pool.Transaction;
+import org.loncapa.lonc.core.protocol.LocalKeyFiles;
+import org.loncapa.lonc.core.protocol.RealLocalKeyFiles;
+import org.loncapa.lonc.core.protocol.RequestLine;
+import org.loncapa.lonc.core.reactor.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lonc engine: many callers' one-line requests multiplexed over a few authenticated lond
+ * connections per remote host, on one non-blocking event loop.
+ *
+ * <p>Thread-safety: every public method may be called from any thread. Work is handed to the engine
+ * thread through a queue; callers never touch pool or connection state. The futures returned by
+ * {@code submit} are completed <em>on the engine thread</em>: do not block in their callbacks (use
+ * the {@code ...Async} variants of {@link CompletableFuture} with your own executor instead).
+ *
+ * <p>Replies are lond's reply line (without newline), or one of the {@link ReplyTokens} that lonc
+ * itself produces. A future never completes exceptionally, except when its caller cancels it.
+ */
+public final class LoncEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LoncEngine.class);
+
+    private final EngineConfig config;
+    private final PoolSettings settings;
+    private final EventLoop loop;
+    private final ExecutorService resolver;
+    private final LocalKeyFiles keyFiles;
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    /** Engine thread only. */
+    private final Map<String, HostPool> pools = new HashMap<>();
+    /** Replaced (never mutated) on reload; read from any thread. */
+    private volatile Map<String, RemoteHost> hostsByLonId;
+    private volatile Map<String, RemoteHost> hostsByName;
+    /** Engine thread only. */
+    private int queuedTotal;
+    private volatile boolean closing;
+    private volatile boolean shutDown;
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private HostPool.HostListener listener = HostPool.HostListener.NONE;
+
+    private LoncEngine(EngineConfig config) {
+        this.config = config;
+        this.settings = new PoolSettings(config.maxConnectionsPerHost, config.maxHandshakesPerHost,
+                config.retries, config.maxQueuedPerHost, config.allowInsecure, config.lonVersion,
+                config.connectTimeoutNanos, config.handshakeStepTimeoutNanos,
+                config.transactionTimeoutNanos, config.maxReplyBytes, config.probeInitialNanos,
+                config.probeMaxNanos, config.idleTimeoutNanos, config.idleCheckNanos,
+                config.maxLifetimeNanos, config.tcpKeepAlive);
+        this.keyFiles = new RealLocalKeyFiles(config.localKeyDir, config.random);
+        setHostMaps(config.hosts);
+        AtomicInteger n = new AtomicInteger();
+        this.resolver = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "lonc-resolver-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = new EventLoop("lonc-engine", config.tickIntervalNanos, () -> tick(now()));
+    }
+
+    /** Creates and starts an engine. */
+    public static LoncEngine start(EngineConfig config) {
+        LoncEngine e = new LoncEngine(config);
+        e.loop.start();
+        return e;
+    }
+
+    private void setHostMaps(List<RemoteHost> hosts) {
+        Map<String, RemoteHost> byId = new HashMap<>();
+        Map<String, RemoteHost> byName = new LinkedHashMap<>();
+        for (RemoteHost h : hosts) {
+            if (byName.putIfAbsent(h.name(), h) != null) {
+                throw new IllegalArgumentException("host " + h.name() + " is listed twice");
+            }
+            for (String id : h.lonIds()) {
+                if (byId.putIfAbsent(id, h) != null) {
+                    throw new IllegalArgumentException("lonID " + id + " is on two hosts");
+                }
+            }
+        }
+        hostsByLonId = Collections.unmodifiableMap(byId);
+        hostsByName = Collections.unmodifiableMap(byName);
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /**
+     * Sends {@code command} to the host that serves {@code lonId}.
+     *
+     * @param lonId the target lonID; unknown lonIDs are answered {@code no_such_host} at once
+     * @param command one line without newline; a leading {@code encrypt:} makes it travel encrypted
+     * @return the reply line, or {@code con_lost} / {@code con_busy} (see {@link ReplyTokens})
+     */
+    public CompletableFuture<String> submit(String lonId, String command) {
+        return submit(lonId, command, null);
+    }
+
+    /**
+     * As {@link #submit(String, String)}, but a request still queued after {@code timeout} is
+     * answered {@code con_lost} (a request already sent is bounded by the transaction timeout).
+     */
+    public CompletableFuture<String> submit(String lonId, String command, Duration timeout) {
+        RemoteHost h = hostsByLonId.get(lonId);
+        if (h == null) {
+            return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
+        }
+        return enqueue(h, lonId, command, timeout);
+    }
+
+    /**
+     * The daemon's path: a request line as a client wrote it to the UNIX socket of host
+     * {@code hostName}. A leading {@code sethost:<id>:} selects the lonID (it must live on this
+     * host, else {@code no_such_host}); without it the host's default lonID is meant.
+     */
+    public CompletableFuture<String> submitLine(String hostName, String line) {
+        RemoteHost h = hostsByName.get(hostName);
+        if (h == null) {
+            return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
+        }
+        RequestLine r = RequestLine.parse(line);
+        if (r.lonId() != null && !h.lonIds().contains(r.lonId())) {
+            RemoteHost other = hostsByLonId.get(r.lonId());
+            if (other == null) {
+                return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
+            }
+            h = other; // routed by lonID, as lonnet means it
+        }
+        return enqueue(h, r.lonId(), r.command(), null);
+    }
+
+    private CompletableFuture<String> enqueue(RemoteHost h, String lonId, String command,
+            Duration timeout) {
+        if (closing) {
+            return CompletableFuture.completedFuture(ReplyTokens.CON_LOST);
+        }
+        long now = now();
+        long deadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
+        String target = lonId == null || lonId.equals(h.defaultLonId()) ? null : lonId;
+        Transaction t = new Transaction(this, target, command, now, deadline, null);
+        String name = h.name();
+        loop.execute(() -> {
+            HostPool p = poolFor(name);
+            if (p == null) {
+                t.future().complete(ReplyTokens.NO_SUCH_HOST);
+            } else {
+                p.submit(t, now());
+            }
+        });
+        return t.future();
+    }
+
+    /** The host serving {@code lonId}, if configured. */
+    public Optional<RemoteHost> hostOf(String lonId) {
+        return Optional.ofNullable(hostsByLonId.get(lonId));
+    }
+
+    /** The host named {@code name}, if configured. */
+    public Optional<RemoteHost> host(String name) {
+        return Optional.ofNullable(hostsByName.get(name));
+    }
+
+    /** All configured hosts, in configuration order. */
+    public List<RemoteHost> hosts() {
+        return List.copyOf(hostsByName.values());
+    }
+
+    /** A snapshot of every configured host. */
+    public CompletableFuture<List<HostStatus>> statusAsync() {
+        CompletableFuture<List<HostStatus>> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            long now = now();
+            List<HostStatus> l = new ArrayList<>();
+            for (RemoteHost h : hostsByName.values()) {
+                HostPool p = pools.get(h.name());
+                l.add(p != null ? p.status(now) : idleStatus(h));
+            }
+            f.complete(l);
+        });
+        return f;
+    }
+
+    /** Blocking form of {@link #statusAsync()} (waits at most 5 s). */
+    public List<HostStatus> status() {
+        return await(statusAsync());
+    }
+
+    /** Status of one host by name. */
+    public Optional<HostStatus> status(String hostName) {
+        return status().stream().filter(s -> s.name().equals(hostName)).findFirst();
+    }
+
+    private static HostStatus idleStatus(RemoteHost h) {
+        return new HostStatus(h.name(), h.lonIds(), HostState.UNKNOWN, null, null, 0, 0, 0, 0,
+                -1, -1, 0, 0, 0, 0, 0, 0, -1, -1, -1, new long[0]);
+    }
+
+    /** {@code reset_retries}: full retry budget for the host; a dead host is tried again at once. */
+    public CompletableFuture<Void> resetHost(String hostName) {
+        return onPool(hostName, p -> p.reset(now()));
+    }
+
+    /** USR1: resets every host. */
+    public CompletableFuture<Void> resetAll() {
+        return onLoop(() -> {
+            long now = now();
+            pools.values().forEach(p -> p.reset(now));
+        });
+    }
+
+    /** {@code close_connection_exit}: closes the host's connections (busy ones after their reply). */
+    public CompletableFuture<Void> closeConnections(String hostName) {
+        return onPool(hostName, p -> p.closeConnections(now()));
+    }
+
+    /** Pauses a host: its work fails with {@code con_lost} until {@link #resume}. */
+    public CompletableFuture<Void> pause(String hostName) {
+        return onPool(hostName, p -> p.pause(now()));
+    }
+
+    /** Ends a pause. */
+    public CompletableFuture<Void> resume(String hostName) {
+        return onPool(hostName, p -> p.resume(now()));
+    }
+
+    /**
+     * Replaces the host table (configuration reload). New hosts become usable; removed hosts finish
+     * their queued and in-flight work and then close; changed hosts reconnect when idle.
+     */
+    public CompletableFuture<Void> updateHosts(List<RemoteHost> hosts) {
+        return onLoop(() -> {
+            Map<String, RemoteHost> old = hostsByName;
+            setHostMaps(hosts);
+            long now = now();
+            for (Map.Entry<String, HostPool> e : new ArrayList<>(pools.entrySet())) {
+                RemoteHost nh = hostsByName.get(e.getKey());
+                HostPool p = e.getValue();
+                if (nh == null) {
+                    log.info("Host {} removed from the configuration; draining", e.getKey());
+                    p.retire(now);
+                    if (p.isGone()) {
+                        pools.remove(e.getKey());
+                    }
+                } else if (!nh.equals(old.get(e.getKey()))) {
+                    log.info("Host {} changed in the configuration; reconnecting", e.getKey());
+                    p.updateHost(nh);
+                    p.recycleConnections();
+                }
+            }
+        });
+    }
+
+    /** Runs the housekeeping tick now (tests advance a fake ticker, then call this). */
+    public CompletableFuture<Void> tickNow() {
+        return onLoop(() -> tick(now()));
+    }
+
+    /** Sets the listener told when hosts become ready (deferred replay). */
+    public CompletableFuture<Void> setHostListener(HostPool.HostListener l) {
+        return onLoop(() -> {
+            listener = l;
+            pools.values().forEach(p -> p.setListener(l));
+        });
+    }
+
+    /** Closes with the configured drain timeout. */
+    @Override
+    public void close() {
+        close(Duration.ofNanos(config.drainTimeoutNanos));
+    }
+
+    /**
+     * Stops accepting work (new requests get {@code con_lost}), lets queued and in-flight
+     * transactions finish for up to {@code drain}, fails the rest with {@code con_lost}, closes every
+     * connection and stops the engine thread.
+     */
+    public void close(Duration drain) {
+        if (closing) {
+            loop.terminated().join();
+            return;
+        }
+        closing = true;
+        loop.execute(this::checkDrained);
+        try {
+            drained.get(drain.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            log.warn("Drain timeout of {} ms reached; failing what is left", drain.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("drain", e);
+        }
+        loop.execute(() -> {
+            shutDown = true;
+            pools.values().forEach(HostPool::shutdown);
+        });
+        loop.close();
+        try {
+            loop.terminated().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("engine thread did not stop in time");
+        }
+        resolver.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ for the pools (engine thread)
+
+    /** Current engine time (nanos). */
+    public long now() {
+        return config.ticker.nanoTime();
+    }
+
+    /** The event loop; internal. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Internal: shared read buffer of the engine thread. */
+    public ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    /** Internal. */
+    public SSLContext sslContext() {
+        return config.sslContext;
+    }
+
+    /** This host's lonID. */
+    public String myLonId() {
+        return config.myLonId;
+    }
+
+    /** Internal. */
+    public LocalKeyFiles keyFiles() {
+        return keyFiles;
+    }
+
+    /** Internal. */
+    public SecureRandom random() {
+        return config.random;
+    }
+
+    /** Internal. */
+    public ExecutorService resolver() {
+        return resolver;
+    }
+
+    /** Internal: takes one slot of the total queue bound; false when full. */
+    public boolean reserveQueueSlot() {
+        if (queuedTotal >= config.maxQueuedTotal) {
+            return false;
+        }
+        queuedTotal++;
+        return true;
+    }
+
+    /** Internal. */
+    public void releaseQueueSlot() {
+        queuedTotal--;
+    }
+
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** Internal: true once shutdown has begun failing what is left. */
+    public boolean isShutDown() {
+        return shutDown;
+    }
+
+    /** Internal: completes the drain when closing and nothing is left in flight. */
+    public void checkDrained() {
+        if (!closing || drained.isDone()) {
+            return;
+        }
+        for (HostPool p : pools.values()) {
+            if (!p.isDrained()) {
+                return;
+            }
+        }
+        drained.complete(null);
+    }
+
+    private HostPool poolFor(String name) {
+        HostPool p = pools.get(name);
+        if (p == null) {
+            RemoteHost h = hostsByName.get(name);
+            if (h == null) {
+                return null;
+            }
+            p = new HostPool(this, h, settings, now());
+            p.setListener(listener);
+            pools.put(name, p);
+        }
+        return p;
+    }
+
+    private void tick(long now) {
+        for (HostPool p : new ArrayList<>(pools.values())) {
+            p.tick(now);
+            if (p.isGone()) {
+                pools.remove(p.name());
+            }
+        }
+    }
+
+    private CompletableFuture<Void> onPool(String hostName, java.util.function.Consumer<HostPool> action) {
+        return onLoop(() -> {
+            HostPool p = poolFor(hostName);
+            if (p != null) {
+                action.accept(p);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> onLoop(Runnable r) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                r.run();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("engine did not answer", e);
+        }
+    }
+}

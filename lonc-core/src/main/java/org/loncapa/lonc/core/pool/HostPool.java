@@ -1,0 +1,717 @@
+package org.loncapa.lonc.core.pool;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.loncapa.lonc.core.HostState;
+import org.loncapa.lonc.core.HostStatus;
+import org.loncapa.lonc.core.LoncEngine;
+import org.loncapa.lonc.core.RemoteHost;
+import org.loncapa.lonc.core.ReplyTokens;
+import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.protocol.LondSession;
+import org.loncapa.lonc.core.protocol.SessionAction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything lonc keeps for one remote host: its connections (opened lazily up to a maximum, at most
+ * a few handshakes at a time), the LIFO stack of idle connections, the FIFO work queue, the retry
+ * budget and health, dead-host probing, and counters for the status report. Behaviour follows the
+ * Perl daemon's {@code Tick}, {@code QueueTransaction}, {@code ServerToIdle}, {@code KillSocket} and
+ * {@code EmptyQueue}, with the differences documented on each method.
+ *
+ * <p>Internal to the engine: every method runs on the engine thread, which owns all fields.
+ */
+public final class HostPool {
+    private static final Logger log = LoggerFactory.getLogger(HostPool.class);
+
+    /** Tag of the internal {@code ping} that checks a connection idle for a long time. */
+    static final Object HEALTH_CHECK = new Object() {
+        @Override
+        public String toString() {
+            return "health-check";
+        }
+    };
+
+    private final LoncEngine engine;
+    private final PoolSettings settings;
+    private RemoteHost host;
+
+    private final ArrayDeque<Transaction> queue = new ArrayDeque<>();
+    /** Idle connections; the head is the most recently used (LIFO reuse). */
+    private final ArrayDeque<LondConnection> idle = new ArrayDeque<>();
+    private final Set<LondConnection> connections = new LinkedHashSet<>();
+    private int handshaking;
+    private int nextConnectionId = 1;
+
+    private HostState state = HostState.UNKNOWN;
+    private int retriesLeft;
+    private long nextProbeAt = -1;
+    private long probeDelay;
+    private long lastPrune;
+    private int queuedWithDeadline;
+    private boolean everReady;
+    /** Removed from the configuration: finish the queue, then close and disappear. */
+    private boolean retiring;
+
+    private String keyMode;
+    private String peerVersion;
+    private long requests;
+    private long replies;
+    private long failures;
+    private long timeouts;
+    private long conLost;
+    private long busy;
+    private final LatencyHistogram latency = new LatencyHistogram();
+    private HostListener listener = HostListener.NONE;
+
+    /** Told when a host becomes usable, for deferred-transaction replay. */
+    public interface HostListener {
+        HostListener NONE = new HostListener() {};
+
+        /** The host has a ready connection after having none (called on the engine thread). */
+        default void hostReady(HostPool pool, long now) {}
+
+        /** Called on every tick while the host has connections. */
+        default void hostTick(HostPool pool, long now) {}
+    }
+
+    public HostPool(LoncEngine engine, RemoteHost host, PoolSettings settings, long now) {
+        this.engine = engine;
+        this.host = host;
+        this.settings = settings;
+        this.retriesLeft = settings.retries();
+        this.probeDelay = settings.probeInitialNanos();
+        this.lastPrune = now;
+    }
+
+    public String name() {
+        return host.name();
+    }
+
+    public RemoteHost host() {
+        return host;
+    }
+
+    /** Replaces the host entry (configuration reload); new connections use it. */
+    public void updateHost(RemoteHost h) {
+        this.host = h;
+    }
+
+    public LoncEngine engine() {
+        return engine;
+    }
+
+    public HostState state() {
+        return state;
+    }
+
+    public void setListener(HostListener l) {
+        this.listener = l == null ? HostListener.NONE : l;
+    }
+
+    /** True if the pool holds nothing: no connection, no work, not dead. */
+    public boolean isQuiet() {
+        return connections.isEmpty() && queue.isEmpty() && state != HostState.DEAD;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Transactions on the wire. */
+    public int active() {
+        int n = 0;
+        for (LondConnection c : connections) {
+            if (c.current != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ work
+
+    private Transaction newTransaction(String lonId, String command, long now, long deadline,
+            Object tag) {
+        return new Transaction(engine, lonId, command, now, deadline, tag);
+    }
+
+    /**
+     * Queues a transaction and dispatches what can be dispatched. A dead or paused host answers
+     * {@code con_lost} at once; a full queue answers {@code con_busy} at once.
+     */
+    public void submit(Transaction t, long now) {
+        t.pool = this;
+        requests++;
+        if (t.isDone()) {
+            return;
+        }
+        if (state == HostState.DEAD || state == HostState.PAUSED) {
+            conLost++;
+            t.future.complete(ReplyTokens.CON_LOST);
+            return;
+        }
+        if (queue.size() >= settings.maxQueuedPerHost() || !engine.reserveQueueSlot()) {
+            busy++;
+            log.warn("{}: queue full ({} queued here), answering {}", name(), queue.size(),
+                    ReplyTokens.CON_BUSY);
+            t.future.complete(ReplyTokens.CON_BUSY);
+            return;
+        }
+        queue.addLast(t);
+        if (t.deadline != Long.MAX_VALUE) {
+            queuedWithDeadline++;
+        }
+        pump(now);
+    }
+
+    /** Dispatches queued work to idle connections (FIFO), opening a connection if needed. */
+    void pump(long now) {
+        while (!queue.isEmpty()) {
+            Transaction t = queue.peekFirst();
+            if (t.isDone()) {
+                dequeue();
+                continue;
+            }
+            LondConnection c = takeIdle(now);
+            if (c == null) {
+                break;
+            }
+            dequeue();
+            c.send(t, now);
+        }
+        if (!queue.isEmpty()) {
+            maybeOpen(now);
+        }
+    }
+
+    private Transaction dequeue() {
+        Transaction t = queue.pollFirst();
+        engine.releaseQueueSlot();
+        if (t != null && t.deadline != Long.MAX_VALUE) {
+            queuedWithDeadline--;
+        }
+        return t;
+    }
+
+    /** Pops the most recently used idle connection, retiring any that are too old. */
+    private LondConnection takeIdle(long now) {
+        LondConnection c;
+        while ((c = idle.pollFirst()) != null) {
+            if (!c.isOpen()) {
+                continue;
+            }
+            if (tooOld(c, now)) {
+                retire(c, "reached its maximum lifetime");
+                continue;
+            }
+            return c;
+        }
+        return null;
+    }
+
+    private boolean tooOld(LondConnection c, long now) {
+        return settings.maxLifetimeNanos() > 0 && now - c.createdAt >= settings.maxLifetimeNanos();
+    }
+
+    /** Opens a connection if below the maximum and no other handshake is in progress. */
+    private void maybeOpen(long now) {
+        if (state == HostState.DEAD || state == HostState.PAUSED || engine.isClosing()) {
+            return;
+        }
+        if (connections.size() < settings.maxConnections() && handshaking < settings.maxHandshakes()) {
+            open(now);
+        }
+    }
+
+    private void open(long now) {
+        RemoteHost h = host;
+        Optional<KeyMode> mode = KeyMode.choose(h.thisHost(), engine.sslContext() != null,
+                settings.allowInsecure());
+        if (mode.isEmpty()) {
+            countFailure("no key mode can be used: the ssl certificate files are missing and"
+                    + " insecure connections are not allowed (loncAllowInsecure)", now);
+            failQueueIfNoConnection(now);
+            return;
+        }
+        LondSession session = new LondSession(new LondSession.Params(engine.myLonId(),
+                h.defaultLonId(), mode.get(), settings.allowInsecure(), settings.lonVersion(),
+                settings.connectTimeoutNanos(), settings.handshakeStepTimeoutNanos(),
+                settings.transactionTimeoutNanos()), engine.keyFiles(), engine.random());
+        LondConnection c = new LondConnection(nextConnectionId++, this, session,
+                settings.maxReplyBytes(), now);
+        connections.add(c);
+        handshaking++;
+        c.starting(now);
+        String target = h.thisHost() ? "127.0.0.1" : h.address();
+        log.debug("{}: opening connection #{} to {}:{} ({})", name(), c.id, target, h.port(),
+                mode.get().label());
+        if (isLiteral(target)) {
+            connectResolved(c, target, now);
+        } else {
+            // Resolve off the loop: a slow DNS server must not stall every other host. Each new
+            // connection resolves again, so a host that moved is found at its new address.
+            engine.resolver().execute(() -> {
+                try {
+                    InetAddress a = InetAddress.getByName(target);
+                    engine.loop().execute(() -> {
+                        if (c.isOpen()) {
+                            c.connect(new InetSocketAddress(a, h.port()), settings.keepAlive(),
+                                    engine.now());
+                        }
+                    });
+                } catch (UnknownHostException e) {
+                    engine.loop().execute(() -> c.resolveFailed("cannot resolve " + target, engine.now()));
+                }
+            });
+        }
+    }
+
+    private void connectResolved(LondConnection c, String literal, long now) {
+        try {
+            c.connect(new InetSocketAddress(InetAddress.getByName(literal), host.port()),
+                    settings.keepAlive(), now);
+        } catch (UnknownHostException e) {
+            c.resolveFailed("bad address " + literal, now);
+        }
+    }
+
+    private static boolean isLiteral(String s) {
+        if (s.equals("localhost") || s.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ connection events
+
+    void onConnectionReady(LondConnection c, SessionAction.Ready r, long now) {
+        handshaking--;
+        boolean firstReady = !hasReadyConnection(c);
+        retriesLeft = settings.retries();
+        probeDelay = settings.probeInitialNanos();
+        nextProbeAt = -1;
+        if (state != HostState.PAUSED) {
+            state = HostState.UP;
+        }
+        keyMode = r.mode().label();
+        peerVersion = r.peerVersion();
+        if (!everReady || firstReady) {
+            log.info("Connection {} to {} now ready for action ({}{}), lond {}", c.id, name(),
+                    keyMode, r.fellBackToInsecure() ? ", fell back to insecure" : "", peerVersion);
+        }
+        everReady = true;
+        c.idleSince = now;
+        if (firstReady) {
+            listener.hostReady(this, now);
+        }
+        becameIdle(c, now);
+    }
+
+    private boolean hasReadyConnection(LondConnection except) {
+        for (LondConnection x : connections) {
+            if (x != except && !x.handshaking) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void onReply(LondConnection c, Transaction t, String reply, long now) {
+        if (t != null && t.tag != HEALTH_CHECK) {
+            replies++;
+            latency.record(now - t.submittedAt);
+            t.future.complete(reply);
+        }
+        becameIdle(c, now);
+    }
+
+    /** A connection is free: give it the next queued transaction, else put it on the idle stack. */
+    private void becameIdle(LondConnection c, long now) {
+        if (state == HostState.PAUSED || c.retireWhenIdle || engine.isShutDown()
+                || (retiring && queue.isEmpty())) {
+            retire(c, "closing on request");
+            pump(now);
+            engine.checkDrained();
+            return;
+        }
+        if (tooOld(c, now)) {
+            retire(c, "reached its maximum lifetime");
+            pump(now);
+            return;
+        }
+        c.idleSince = now;
+        idle.addFirst(c);
+        pump(now);
+        engine.checkDrained();
+    }
+
+    /**
+     * A connection failed. Failures while connecting, negotiating or carrying a transaction count
+     * against the retries (as in Perl); lond closing an idle connection does not. When the last
+     * connection is gone after a connect or handshake failure, queued work fails with
+     * {@code con_lost} at once (Perl's EmptyQueue) so callers can defer it; after a failure of a
+     * working connection, queued work gets a fresh connection instead.
+     */
+    void onConnectionFailed(LondConnection c, SessionAction.Failed f, Transaction t, long now) {
+        connections.remove(c);
+        idle.remove(c);
+        boolean wasHandshaking = c.handshaking;
+        if (wasHandshaking) {
+            handshaking--;
+        }
+        boolean healthCheck = t != null && t.tag == HEALTH_CHECK;
+        if (t != null && !healthCheck && !t.isDone()) {
+            conLost++;
+            if (f.kind() == org.loncapa.lonc.core.protocol.FailureKind.TIMEOUT) {
+                timeouts++;
+                log.warn("A socket timeout was detected on {} #{}: failing transaction {}", name(),
+                        c.id, commandForLog(t.command));
+            } else {
+                log.warn("Failing transaction {} on {} #{}: {}", commandForLog(t.command), name(),
+                        c.id, f.reason());
+            }
+            t.future.complete(ReplyTokens.CON_LOST);
+        }
+        boolean counts = f.during() != LondSession.State.IDLE && !healthCheck;
+        if (counts) {
+            log.warn("Lond connection to {} #{} failed during {}: {}", name(), c.id, f.during(),
+                    f.reason());
+            countFailure(f.reason(), now);
+        } else {
+            log.info("Connection {} to {} closed while idle: {}", c.id, name(), f.reason());
+        }
+        if (state == HostState.DEAD) {
+            scheduleProbe(now);
+            return;
+        }
+        if (wasHandshaking) {
+            failQueueIfNoConnection(now);
+        }
+        pump(now);
+        engine.checkDrained();
+    }
+
+    private void countFailure(String reason, long now) {
+        failures++;
+        retriesLeft--;
+        if (retriesLeft <= 0) {
+            if (state != HostState.DEAD) {
+                markDead(reason, now);
+            }
+        } else if (state != HostState.DEAD && state != HostState.PAUSED) {
+            state = HostState.FAILING;
+        }
+    }
+
+    private void failQueueIfNoConnection(long now) {
+        if (connections.isEmpty() && !queue.isEmpty()) {
+            log.warn("No connection to {} could be made; failing {} queued transaction(s) with {}",
+                    name(), queue.size(), ReplyTokens.CON_LOST);
+            failQueue();
+        }
+    }
+
+    private void failQueue() {
+        Transaction t;
+        while ((t = queue.peekFirst()) != null) {
+            dequeue();
+            if (!t.isDone()) {
+                conLost++;
+                t.future.complete(ReplyTokens.CON_LOST);
+            }
+        }
+    }
+
+    private void markDead(String reason, long now) {
+        state = HostState.DEAD;
+        retriesLeft = 0;
+        log.error("Host marked DEAD {} (last failure: {})", name(), reason);
+        failQueue();
+        for (LondConnection c : new ArrayList<>(idle)) {
+            retire(c, "host marked dead");
+        }
+        probeDelay = settings.probeInitialNanos();
+        scheduleProbe(now);
+    }
+
+    /** Next probe after a jittered delay (between half and all of the current backoff). */
+    private void scheduleProbe(long now) {
+        long d = probeDelay;
+        long jitter = d / 2 == 0 ? 0 : (long) (engine.random().nextDouble() * (d / 2));
+        nextProbeAt = now + d / 2 + jitter;
+        probeDelay = Math.min(settings.probeMaxNanos(), probeDelay * 2);
+    }
+
+    /** The caller cancelled: forget it if queued, abandon its connection if on the wire. */
+    void onCancelled(Transaction t) {
+        long now = engine.now();
+        if (queue.remove(t)) {
+            engine.releaseQueueSlot();
+            if (t.deadline != Long.MAX_VALUE) {
+                queuedWithDeadline--;
+            }
+            return;
+        }
+        LondConnection c = t.carrier;
+        if (c != null && c.current == t) {
+            // The reply may still come; it must never be read as the answer to another request.
+            c.current = null;
+            t.carrier = null;
+            retire(c, "its transaction was cancelled");
+            pump(now);
+            engine.checkDrained();
+        }
+    }
+
+    private void retire(LondConnection c, String why) {
+        connections.remove(c);
+        idle.remove(c);
+        if (c.handshaking) {
+            handshaking--;
+            c.handshaking = false;
+        }
+        log.debug("{}: closing connection #{}: {}", name(), c.id, why);
+        c.close();
+    }
+
+    // ------------------------------------------------------------------ timer
+
+    /**
+     * The once-a-second housekeeping: transaction and handshake timeouts, queued deadlines, pruning
+     * one idle connection per idle-timeout period, health checks of long-idle connections, retiring
+     * old connections, and probing a dead host.
+     */
+    public void tick(long now) {
+        for (LondConnection c : new ArrayList<>(connections)) {
+            if (c.isOpen() && c.session.deadline() != Long.MAX_VALUE) {
+                c.tick(now);
+            }
+        }
+        if (queuedWithDeadline > 0) {
+            expireQueued(now);
+        }
+        if (!queue.isEmpty()) {
+            lastPrune = now;
+        } else if (!idle.isEmpty() && now - lastPrune >= settings.idleTimeoutNanos()) {
+            // at most one connection per idle-timeout period, the one unused for longest
+            LondConnection lru = null;
+            for (LondConnection c : idle) {
+                if (lru == null || c.lastUsed - lru.lastUsed < 0) {
+                    lru = c;
+                }
+            }
+            if (now - lru.lastUsed >= settings.idleTimeoutNanos()) {
+                retire(lru, "idle for " + TimeUnit.NANOSECONDS.toSeconds(now - lru.lastUsed) + " s");
+                lastPrune = now;
+            }
+        }
+        if (settings.idleCheckNanos() > 0) {
+            for (LondConnection c : new ArrayList<>(idle)) {
+                if (now - c.lastUsed >= settings.idleCheckNanos() && now - c.idleSince >= settings.idleCheckNanos()) {
+                    idle.remove(c);
+                    Transaction ping = newTransaction(null, "ping", now, Long.MAX_VALUE, HEALTH_CHECK);
+                    c.send(ping, now);
+                }
+            }
+        }
+        if (settings.maxLifetimeNanos() > 0) {
+            for (LondConnection c : new ArrayList<>(idle)) {
+                if (tooOld(c, now)) {
+                    retire(c, "reached its maximum lifetime");
+                }
+            }
+        }
+        if (state == HostState.DEAD && nextProbeAt >= 0 && now - nextProbeAt >= 0
+                && connections.isEmpty()) {
+            log.info("Probing dead host {}", name());
+            nextProbeAt = -1;
+            probe(now);
+        }
+        if (!queue.isEmpty()) {
+            pump(now);
+        }
+        if (!connections.isEmpty()) {
+            listener.hostTick(this, now);
+        }
+    }
+
+    /** A probe is one connection attempt while dead; success makes the host UP again. */
+    private void probe(long now) {
+        open(now);
+    }
+
+    private void expireQueued(long now) {
+        Iterator<Transaction> it = queue.iterator();
+        while (it.hasNext()) {
+            Transaction t = it.next();
+            if (t.deadline != Long.MAX_VALUE && now - t.deadline >= 0) {
+                it.remove();
+                engine.releaseQueueSlot();
+                queuedWithDeadline--;
+                if (!t.isDone()) {
+                    timeouts++;
+                    conLost++;
+                    t.future.complete(ReplyTokens.CON_LOST);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ operator actions
+
+    /** {@code reset_retries} / USR1: full retry budget again; a dead host is tried at once. */
+    public void reset(long now) {
+        retriesLeft = settings.retries();
+        probeDelay = settings.probeInitialNanos();
+        nextProbeAt = -1;
+        if (state == HostState.DEAD || state == HostState.FAILING) {
+            log.info("Retries reset for {}; host will be tried again", name());
+            state = HostState.UNKNOWN;
+        }
+        pump(now);
+    }
+
+    /**
+     * The host was removed from the configuration: queued and in-flight work still completes, then
+     * every connection closes. {@link #isGone()} tells when the pool can be forgotten.
+     */
+    public void retire(long now) {
+        retiring = true;
+        if (queue.isEmpty()) {
+            for (LondConnection c : new ArrayList<>(idle)) {
+                retire(c, "host removed from the configuration");
+            }
+        }
+    }
+
+    /** True once a retiring pool has nothing left. */
+    public boolean isGone() {
+        return retiring && connections.isEmpty() && queue.isEmpty();
+    }
+
+    /** Connections that are not carrying work close when they next become idle. */
+    public void recycleConnections() {
+        for (LondConnection c : new ArrayList<>(connections)) {
+            if (c.current == null && !c.handshaking) {
+                retire(c, "host entry changed");
+            } else {
+                c.retireWhenIdle = true;
+            }
+        }
+    }
+
+    /** {@code close_connection_exit}: close idle connections now, busy ones when they finish. */
+    public void closeConnections(long now) {
+        for (LondConnection c : new ArrayList<>(connections)) {
+            if (c.current == null) {
+                retire(c, "close requested");
+            } else {
+                c.retireWhenIdle = true;
+            }
+        }
+    }
+
+    /** Pauses the host: queued and new work fails with {@code con_lost}; connections close. */
+    public void pause(long now) {
+        state = HostState.PAUSED;
+        failQueue();
+        closeConnections(now);
+    }
+
+    /** Ends a pause. */
+    public void resume(long now) {
+        if (state == HostState.PAUSED) {
+            state = HostState.UNKNOWN;
+            retriesLeft = settings.retries();
+        }
+    }
+
+    /** Shutdown: fail everything left and close every connection. */
+    public void shutdown() {
+        failQueue();
+        for (LondConnection c : new ArrayList<>(connections)) {
+            Transaction t = c.current;
+            if (t != null && !t.isDone() && t.tag != HEALTH_CHECK) {
+                conLost++;
+                t.future.complete(ReplyTokens.CON_LOST);
+            }
+            c.current = null;
+            retire(c, "shutting down");
+        }
+    }
+
+    /** True when nothing is queued or on the wire. */
+    public boolean isDrained() {
+        if (!queue.isEmpty()) {
+            return false;
+        }
+        for (LondConnection c : connections) {
+            if (c.current != null && c.current.tag != HEALTH_CHECK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public HostStatus status(long now) {
+        int act = 0;
+        int idl = 0;
+        int conn = 0;
+        for (LondConnection c : connections) {
+            if (c.handshaking) {
+                conn++;
+            } else if (c.current != null) {
+                act++;
+            } else {
+                idl++;
+            }
+        }
+        long probeMs = nextProbeAt < 0 ? -1 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextProbeAt - now));
+        return new HostStatus(name(), host.lonIds(), state, keyMode, peerVersion, act, idl, conn,
+                queue.size(), retriesLeft, probeMs, requests, replies, failures, timeouts, conLost, busy,
+                latency.percentileMicros(0.50), latency.percentileMicros(0.90),
+                latency.percentileMicros(0.99), latency.snapshot());
+    }
+
+    /** Command and subcommand only: the arguments of a request may be secret. */
+    static String commandForLog(String command) {
+        int first = command.indexOf(':');
+        if (first < 0) {
+            return command.length() > 40 ? command.substring(0, 40) + "…" : command;
+        }
+        int second = command.indexOf(':', first + 1);
+        return second < 0 ? command.substring(0, first) : command.substring(0, second);
+    }
+
+    @Override
+    public String toString() {
+        return "HostPool[" + name() + " " + state + " conns=" + connections.size() + " queued="
+                + queue.size() + "]";
+    }
+
+    /** Exposes the queued transactions' commands (for tests and status). */
+    List<String> queuedCommands() {
+        List<String> l = new ArrayList<>();
+        for (Transaction t : queue) {
+            l.add(t.command);
+        }
+        return l;
+    }
+}

@@ -1,0 +1,319 @@
+package org.loncapa.lonc.core.pool;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import org.loncapa.lonc.core.protocol.FailureKind;
+import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.protocol.LondSession;
+import org.loncapa.lonc.core.protocol.SessionAction;
+import org.loncapa.lonc.core.reactor.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The socket shell around one {@link LondSession}: a non-blocking TCP channel registered with the
+ * engine's loop, a line reader, a write queue and (in ssl mode) the TLS phase. It feeds socket events
+ * into the session and applies the session's actions; results go to its {@link HostPool}.
+ *
+ * <p>Owned entirely by the engine thread.
+ */
+final class LondConnection implements EventLoop.Handler {
+    private static final Logger log = LoggerFactory.getLogger(LondConnection.class);
+
+    final int id;
+    final HostPool pool;
+    final LondSession session;
+    final long createdAt;
+    private final LineReader reader;
+    private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>();
+    private SocketChannel channel;
+    private SelectionKey key;
+    private TlsPhase tls;
+    /** The transaction on the wire, or null. */
+    Transaction current;
+    /** Engine time when it last became idle. */
+    long idleSince;
+    /** Engine time of the last real (not health-check) use. */
+    long lastUsed;
+    /** Close when it next becomes idle (operator asked to close connections). */
+    boolean retireWhenIdle;
+    boolean handshaking = true;
+
+    LondConnection(int id, HostPool pool, LondSession session, int maxReplyBytes, long now) {
+        this.id = id;
+        this.pool = pool;
+        this.session = session;
+        this.createdAt = now;
+        this.lastUsed = now;
+        this.reader = new LineReader(maxReplyBytes);
+    }
+
+    /** Marks the start of the connection attempt (before name resolution). */
+    void starting(long now) {
+        session.onConnectStarted(now);
+    }
+
+    /** Starts the non-blocking connect to a resolved address. */
+    void connect(InetSocketAddress address, boolean keepAlive, long now) {
+        if (session.isClosed()) {
+            return;
+        }
+        try {
+            channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, keepAlive);
+            boolean connected = channel.connect(address);
+            key = pool.engine().loop().register(channel,
+                    connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
+            if (connected) {
+                apply(session.onConnected(now), now);
+            }
+        } catch (IOException | RuntimeException e) {
+            apply(session.onConnectFailed("cannot connect to " + address + ": " + e.getMessage(), now),
+                    now);
+        }
+    }
+
+    /** Name resolution failed. */
+    void resolveFailed(String reason, long now) {
+        apply(session.onConnectFailed(reason, now), now);
+    }
+
+    @Override
+    public void onReady(SelectionKey k) {
+        long now = pool.engine().now();
+        try {
+            if (k.isConnectable()) {
+                if (channel.finishConnect()) {
+                    k.interestOps(SelectionKey.OP_READ | (pendingWrites.isEmpty() ? 0 : SelectionKey.OP_WRITE));
+                    apply(session.onConnected(now), now);
+                }
+                return;
+            }
+            if (k.isValid() && k.isWritable()) {
+                flush();
+            }
+            if (k.isValid() && k.isReadable()) {
+                read(now);
+            }
+        } catch (IOException e) {
+            FailureKind kind = session.state() == LondSession.State.CONNECTING
+                    ? FailureKind.CONNECT : FailureKind.IO;
+            apply(session.onError(kind, e.getMessage() == null ? e.toString() : e.getMessage(), now),
+                    now);
+        }
+    }
+
+    private void read(long now) throws IOException {
+        ByteBuffer buf = pool.engine().readBuffer();
+        buf.clear();
+        int n = channel.read(buf);
+        if (n < 0) {
+            boolean partial = reader.pending() > 0 || (tls != null && tls.hasPartialInput());
+            apply(session.onPeerClosed(partial, now), now);
+            return;
+        }
+        if (n == 0) {
+            return;
+        }
+        buf.flip();
+        if (tls != null) {
+            tls.receive(buf, now);
+            if (tls != null || !buf.hasRemaining()) {
+                return;
+            }
+            // TLS finished within this read: the rest of the bytes are plain text again
+        }
+        try {
+            reader.feed(buf);
+            String line;
+            while (!session.isClosed() && (line = reader.nextLine()) != null) {
+                apply(session.onLine(line, now), now);
+            }
+        } catch (LineReader.LineException e) {
+            apply(session.onError(FailureKind.BAD_LINE, "bad line from lond: " + e.getMessage(), now),
+                    now);
+        }
+    }
+
+    /** Sends a transaction; the connection must be idle. */
+    void send(Transaction t, long now) {
+        current = t;
+        t.carrier = this;
+        if (t.tag != HostPool.HEALTH_CHECK) {
+            lastUsed = now;
+        }
+        apply(session.send(t.lonId, t.command, now), now);
+    }
+
+    /** Timer: lets the session check its deadline. */
+    void tick(long now) {
+        apply(session.onTimer(now), now);
+    }
+
+    /** Applies the session's actions, then reports the outcome to the pool. */
+    void apply(List<SessionAction> actions, long now) {
+        SessionAction outcome = null;
+        for (int i = 0; i < actions.size(); i++) {
+            SessionAction a = actions.get(i);
+            if (a instanceof SessionAction.SendLine s) {
+                write(s.line());
+            } else if (a instanceof SessionAction.Step s) {
+                if (log.isDebugEnabled()) {
+                    log.debug("{} #{}: {}", pool.name(), id, s.description());
+                }
+            } else if (a instanceof SessionAction.StartTls) {
+                startTls(now);
+            } else {
+                outcome = a;
+            }
+        }
+        if (outcome instanceof SessionAction.Failed f) {
+            closeChannel();
+            Transaction t = current;
+            current = null;
+            if (t != null) {
+                t.carrier = null;
+            }
+            pool.onConnectionFailed(this, f, t, now);
+        } else if (outcome instanceof SessionAction.Ready r) {
+            handshaking = false;
+            pool.onConnectionReady(this, r, now);
+        } else if (outcome instanceof SessionAction.Reply r) {
+            Transaction t = current;
+            current = null;
+            if (t != null) {
+                t.carrier = null;
+            }
+            pool.onReply(this, t, r.reply(), now);
+        }
+    }
+
+    private void startTls(long now) {
+        if (pool.engine().sslContext() == null) {
+            apply(session.onTlsFailed("ssl is not configured on this side", now), now);
+            return;
+        }
+        tls = new TlsPhase(this, pool.engine().sslContext(), pool.host().address(),
+                pool.host().port(), reader);
+        tls.begin(now);
+    }
+
+    /** Called by the TLS phase when it is over (successfully or not). */
+    void tlsFinished() {
+        tls = null;
+    }
+
+    /** Writes raw bytes (used by the TLS phase). */
+    void writeRaw(ByteBuffer b) {
+        if (channel == null || !channel.isOpen()) {
+            return;
+        }
+        if (pendingWrites.isEmpty()) {
+            try {
+                channel.write(b);
+            } catch (IOException e) {
+                long now = pool.engine().now();
+                apply(session.onError(FailureKind.IO, "write failed: " + e.getMessage(), now), now);
+                return;
+            }
+        }
+        if (b.hasRemaining()) {
+            ByteBuffer copy = ByteBuffer.allocate(b.remaining());
+            copy.put(b).flip();
+            pendingWrites.add(copy);
+            if (key != null && key.isValid()) {
+                key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+            }
+        }
+    }
+
+    private void write(String line) {
+        byte[] bytes = new byte[utf8Length(line) + 1];
+        int n = encode(line, bytes);
+        bytes[n] = '\n';
+        writeRaw(ByteBuffer.wrap(bytes));
+    }
+
+    private static int utf8Length(String s) {
+        int len = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return s.getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return len;
+    }
+
+    private static int encode(String s, byte[] out) {
+        if (s.length() == out.length - 1) {
+            boolean ascii = true;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    ascii = false;
+                    break;
+                }
+                out[i] = (byte) c;
+            }
+            if (ascii) {
+                return s.length();
+            }
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(b, 0, out, 0, b.length);
+        return b.length;
+    }
+
+    private void flush() throws IOException {
+        while (!pendingWrites.isEmpty()) {
+            ByteBuffer b = pendingWrites.peekFirst();
+            channel.write(b);
+            if (b.hasRemaining()) {
+                return;
+            }
+            pendingWrites.pollFirst();
+        }
+        if (key != null && key.isValid()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+        }
+    }
+
+    /** Closes the socket without any report (pruning, shutdown, abandoning). */
+    void close() {
+        session.close();
+        closeChannel();
+    }
+
+    private void closeChannel() {
+        tls = null;
+        pendingWrites.clear();
+        if (key != null) {
+            key.cancel();
+        }
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.debug("close", e);
+            }
+        }
+    }
+
+    boolean isOpen() {
+        return !session.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return pool.name() + "#" + id + " " + session.state();
+    }
+}

@@ -1,0 +1,167 @@
+package org.loncapa.lonc.core.reactor;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread that owns a set of channels and everything attached to them. Each pass:
+ * select (at most until the next tick), handle ready keys, run tasks posted by other threads, and
+ * call the tick handler about once per tick interval of real time.
+ *
+ * <p>Other threads talk to the loop only through {@link #execute}; they never touch loop-owned
+ * state. The selector is woken only when a task is posted while the loop may be sleeping.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+    /** Something registered with the selector. Called on the loop thread. */
+    public interface Handler {
+        void onReady(SelectionKey key);
+    }
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final long tickIntervalNanos;
+    private final Runnable onTick;
+    private volatile boolean running = true;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    /**
+     * @param name thread name
+     * @param tickIntervalNanos how often (real time) {@code onTick} runs
+     * @param onTick called on the loop thread about once per interval
+     */
+    public EventLoop(String name, long tickIntervalNanos, Runnable onTick) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.tickIntervalNanos = tickIntervalNanos;
+        this.onTick = onTick;
+        this.thread = new Thread(this::run, name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** True when called from the loop thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Runs {@code task} on the loop thread soon; safe from any thread. */
+    public void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) {
+            selector.wakeup();
+        }
+    }
+
+    /** Registers a channel (loop thread only). */
+    public SelectionKey register(SelectableChannel ch, int ops, Handler handler) throws IOException {
+        ch.configureBlocking(false);
+        return ch.register(selector, ops, handler);
+    }
+
+    /** Completes when the loop thread has exited. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    private void run() {
+        long nextTick = System.nanoTime() + tickIntervalNanos;
+        try {
+            while (running) {
+                long wait = nextTick - System.nanoTime();
+                int ready;
+                if (!tasks.isEmpty()) {
+                    ready = selector.selectNow();
+                } else if (wait <= 0) {
+                    ready = selector.selectNow();
+                } else {
+                    ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
+                }
+                wakeupPending.set(false);
+                if (ready > 0) {
+                    handleKeys();
+                }
+                runTasks();
+                long t = System.nanoTime();
+                if (t - nextTick >= 0) {
+                    nextTick = t + tickIntervalNanos;
+                    safely(onTick);
+                }
+            }
+        } catch (ClosedSelectorException e) {
+            // closing
+        } catch (IOException e) {
+            log.error("event loop {} failed: {}", thread.getName(), e.toString(), e);
+        } finally {
+            runTasks();
+            try {
+                selector.close();
+            } catch (IOException e) {
+                log.debug("closing selector", e);
+            }
+            terminated.complete(null);
+        }
+    }
+
+    private void handleKeys() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            if (!key.isValid()) {
+                continue;
+            }
+            Handler h = (Handler) key.attachment();
+            try {
+                h.onReady(key);
+            } catch (RuntimeException e) {
+                log.error("handler {} failed", h, e);
+                key.cancel();
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable r;
+        // bounded per pass so that I/O is not starved by a flood of posted tasks
+        int budget = 4096;
+        while (budget-- > 0 && (r = tasks.poll()) != null) {
+            safely(r);
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("task failed", e);
+        }
+    }
+
+    /** Stops the loop after the tasks already posted have run. */
+    @Override
+    public void close() {
+        execute(() -> running = false);
+    }
+}
