@@ -229,7 +229,9 @@ public final class DeferredStore {
    *     not empty, at most {@code maxCommandBytes} UTF-8 bytes; may start with {@code encrypt:}
    * @return the path of the stored file
    * @throws IllegalArgumentException if {@code lonid} or {@code cmd} break the rules above
-   * @throws IOException if the file could not be stored; no temp file is left behind
+   * @throws IOException if the file could not be stored; no temp file is left behind (a
+   *     {@link StoreIo} may also throw the unchecked {@link ReadOnlyFileSystemException}, which
+   *     passes through; {@link #saveVerified} turns both into {@code FAILED})
    */
   public Path save(String lonid, String cmd) throws IOException {
     byte[] content = checkedContent(lonid, cmd);
