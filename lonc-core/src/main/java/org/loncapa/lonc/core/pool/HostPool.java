@@ -370,6 +370,7 @@ public final class HostPool {
      * working connection, queued work gets a fresh connection instead.
      */
     void onConnectionFailed(LondConnection c, SessionAction.Failed f, Transaction t, long now) {
+        boolean probeFailed = state == HostState.DEAD;
         connections.remove(c);
         idle.remove(c);
         boolean wasHandshaking = c.handshaking;
@@ -398,7 +399,9 @@ public final class HostPool {
             log.info("Connection {} to {} closed while idle: {}", c.id, name(), f.reason());
         }
         if (state == HostState.DEAD) {
-            scheduleProbe(now);
+            if (probeFailed) {
+                scheduleProbe(now); // markDead schedules the first probe itself
+            }
             return;
         }
         if (wasHandshaking) {
