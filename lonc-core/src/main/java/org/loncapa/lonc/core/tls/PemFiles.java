@@ -121,9 +121,9 @@ final class PemFiles {
         PublicKey pub = cert.getPublicKey();
         String keyAlg = key.getAlgorithm();
         if (!keyAlg.equals(pub.getAlgorithm())) {
-            throw new TlsConfigException(keyFile, "the private key is " + keyAlg
-                    + " but the host certificate in " + certFile + " holds a " + pub.getAlgorithm()
-                    + " key: the key does not match the certificate");
+            throw new TlsConfigException(keyFile, "the private key is an " + keyAlg + " key"
+                    + " but the host certificate in " + certFile + " holds an " + pub.getAlgorithm()
+                    + " public key: the key does not match the certificate");
         }
         String sigAlg = switch (keyAlg) {
             case "RSA" -> "SHA256withRSA";
