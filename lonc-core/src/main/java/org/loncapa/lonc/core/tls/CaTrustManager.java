@@ -2,6 +2,7 @@ package org.loncapa.lonc.core.tls;
 
 import java.net.Socket;
 import java.nio.file.Path;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateExpiredException;
@@ -97,7 +98,7 @@ final class CaTrustManager extends X509ExtendedTrustManager {
 
     /**
      * A {@link CertificateException} whose message names the peer certificate, the reason and the
-     * CA file. The original is kept as the cause, so the JDK still picks the matching TLS alert.
+     * CA file.
      */
     private CertificateException explain(String peerRole, X509Certificate[] chain, CertificateException e) {
         String who = (chain == null || chain.length == 0)
@@ -110,10 +111,21 @@ final class CaTrustManager extends X509ExtendedTrustManager {
         } else if (hasCause(e, CertificateNotYetValidException.class) || hasReason(e, BasicReason.NOT_YET_VALID)) {
             why = " is not yet valid (notBefore " + (chain == null || chain.length == 0
                     ? "?" : chain[0].getNotBefore().toInstant()) + ")";
-        } else {
+        } else if (hasCause(e, CertPathBuilderException.class) || hasCause(e, CertPathValidatorException.class)) {
             why = " is not trusted: it does not chain to a CA certificate in " + caFile;
+        } else {
+            // Not a path problem, for example the optional host-name check (see TlsContexts).
+            why = " is rejected";
         }
-        return new CertificateException(who + why + " [" + e.getMessage() + "]", e);
+        // The JDK picks the TLS alert (certificate_expired, bad_certificate, ...) from the direct
+        // cause when it is a CertPathValidatorException, so keep that as the cause; the
+        // original stays attached as suppressed.
+        Throwable cause = e.getCause() instanceof CertPathValidatorException ? e.getCause() : e;
+        CertificateException out = new CertificateException(who + why + " [" + e.getMessage() + "]", cause);
+        if (cause != e) {
+            out.addSuppressed(e);
+        }
+        return out;
     }
 
     private static Object earliestExpiry(X509Certificate[] chain) {

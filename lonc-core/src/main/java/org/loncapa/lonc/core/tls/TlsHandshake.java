@@ -524,9 +524,14 @@ public final class TlsHandshake {
         }
         if (msg.startsWith("Received fatal alert")) {
             String alert = msg.substring(msg.indexOf(':') + 1).trim();
-            String hint = (alert.contains("certificate") || alert.contains("unknown_ca") || alert.contains("access_denied"))
-                    ? "; the peer probably does not trust this host's certificate (is it signed by the same LON-CAPA CA?)"
-                    : "";
+            String hint;
+            if (alert.contains("expired")) {
+                hint = "; the peer says this host's certificate has expired";
+            } else if (alert.contains("certificate") || alert.contains("unknown_ca") || alert.contains("access_denied")) {
+                hint = "; the peer probably does not trust this host's certificate (is it signed by the same LON-CAPA CA?)";
+            } else {
+                hint = "";
+            }
             return fail(TlsHandshakeException.Reason.REJECTED_BY_PEER,
                     "the TLS peer aborted the handshake with alert " + alert + hint, e);
         }
