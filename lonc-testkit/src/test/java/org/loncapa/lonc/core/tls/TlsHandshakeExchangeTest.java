@@ -122,6 +122,25 @@ class TlsHandshakeExchangeTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void unwrapSeesExactlyOneRecordPerCallAndNothingCloses(String protocol) throws Exception {
+        SSLEngine c = TlsContexts.newClientEngine(TlsContexts.forClient(loncFiles), "lond.test", 5663);
+        SSLEngine s = TlsContexts.newServerEngine(TlsContexts.forServer(londFiles));
+        c.setEnabledProtocols(new String[] {protocol});
+        StrictEngine strictClient = new StrictEngine(c);
+        StrictEngine strictServer = new StrictEngine(s);
+        TlsPump p = new TlsPump(strictClient, strictServer, 64);
+        p.plaintextAfterLine = ascii("version:$Revision: 1.489 $\n");
+        p.run(); // StrictEngine throws AssertionError on a violation
+
+        assertSucceeded(p, protocol);
+        assertArrayEquals(p.plaintextAfterLine, bytes(p.client.leftoverPlaintext()));
+        // Several records (tickets, line) arrived in the client's last read, one unwrap each.
+        assertTrue(strictClient.unwrapCalls >= recordTypes(p.serverWrote.toByteArray()).size(),
+                () -> strictClient.unwrapCalls + " unwrap calls");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
     void oneByteAtATime(String protocol) throws Exception {
         TlsPump p = pump(protocol);
         p.dribble = true;
