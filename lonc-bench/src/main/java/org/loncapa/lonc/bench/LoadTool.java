@@ -1,0 +1,243 @@
+package org.loncapa.lonc.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.loncapa.lonc.bench.load.LoadRunner;
+import org.loncapa.lonc.bench.load.PhaseResult;
+import org.loncapa.lonc.bench.load.Report;
+import org.loncapa.lonc.bench.load.Target;
+import org.loncapa.lonc.bench.load.Targets;
+import org.loncapa.lonc.core.EngineConfig;
+import org.loncapa.lonc.core.LoncEngine;
+import org.loncapa.lonc.core.RemoteHost;
+import org.loncapa.lonc.testkit.FakeLond;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The end-to-end load tool: FakeLond in fast mode, lonc in front of it, N closed-loop clients for D
+ * seconds per path, and in the same run the direct and naive baselines; prints throughput, latency
+ * percentiles, errors, CPU and memory per path, and the ratios the targets are stated in.
+ */
+@Command(name = "LoadTool", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Drives lonc with N concurrent clients for D seconds and compares it, in the same run, with",
+            "the direct baseline (each client on its own persistent lond connection, handshake once)",
+            "and the naive alternative (fresh TCP connection and full handshake per request).",
+            "",
+            "Paths: daemon (UNIX sockets of a lonc daemon; --style picks persistent and/or per-request",
+            "clients), engine (LoncEngine.submit in this JVM), direct, naive. A path whose",
+            "prerequisites are missing (no daemon) is skipped with a note."})
+public final class LoadTool implements Callable<Integer> {
+    static final String MY_LON_ID = "msua3";
+    static final String LOND_LON_ID = "msul1";
+    static final String LOND_HOST = "lond.bench";
+
+    @Option(names = "--clients", description = "Concurrent clients of the daemon, engine and naive paths. Default: ${DEFAULT-VALUE}.")
+    int clients = 64;
+
+    @Option(names = "--seconds", description = "Measured seconds per path. Default: ${DEFAULT-VALUE}.")
+    double seconds = 10;
+
+    @Option(names = "--warmup", description = "Warm-up seconds per path before measuring. Default: ${DEFAULT-VALUE}.")
+    double warmup = 2;
+
+    @Option(names = "--style", description = "Daemon client style: persistent, per-request or both. Default: ${DEFAULT-VALUE}.")
+    String style = "both";
+
+    @Option(names = "--connections", description = "lond connections per host for lonc (maxConnectionsPerHost). Default: ${DEFAULT-VALUE}.")
+    int connections = 10;
+
+    @Option(names = "--direct-clients", description = "Clients of the direct baseline. Default: --connections (the same number of lond connections as lonc).")
+    Integer directClients;
+
+    @Option(names = "--naive-clients", description = "Clients of the naive baseline. Default: --clients.")
+    Integer naiveClients;
+
+    @Option(names = "--paths", split = ",", description = "Paths to run, in order. Default: engine,direct,naive,daemon.")
+    List<String> paths = new ArrayList<>(List.of("engine", "direct", "naive", "daemon"));
+
+    @Option(names = "--request-bytes", description = "Length of each echo: request in bytes. Default: ${DEFAULT-VALUE}.")
+    int requestBytes = 100;
+
+    @Option(names = "--rounds", description = "Run the whole sequence this many times (ratios per round). Default: ${DEFAULT-VALUE}.")
+    int rounds = 1;
+
+    @Option(names = "--lond-port", description = "TCP port for FakeLond (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int londPort = 0;
+
+    @Option(names = "--daemon-sock-dir", description = "Attach to a running daemon: its lonSockDir (the daemon must send host "
+            + LOND_HOST + " / lonID " + LOND_LON_ID + " to --lond-port).")
+    Path daemonSockDir;
+
+    @Option(names = "--daemon-pid", description = "pid of the attached daemon, for its CPU and RSS.")
+    long daemonPid = -1;
+
+    @Option(names = "--csv", description = "Append one CSV line per path to this file.")
+    Path csv;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        BenchLogging.quiet();
+        System.exit(new CommandLine(new LoadTool()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int direct = directClients != null ? directClients : connections;
+        int naive = naiveClients != null ? naiveClients : clients;
+        Machine.print(out);
+        out.printf(Locale.ROOT, "clients=%d direct-clients=%d naive-clients=%d connections=%d seconds=%.0f"
+                + " warmup=%.0f request-bytes=%d style=%s%n", clients, direct, naive, connections,
+                seconds, warmup, requestBytes, style);
+        LoadRunner runner = new LoadRunner(Duration.ofMillis((long) (warmup * 1000)),
+                Duration.ofMillis((long) (seconds * 1000)), requestBytes);
+        try (FakeLond lond = FakeLond.builder().lonIds(LOND_LON_ID).clientLonId(MY_LON_ID)
+                .allowInsecure(true).recordRequests(false).build().start(londPort)) {
+            InetSocketAddress addr = new InetSocketAddress("127.0.0.1", lond.port());
+            LoncEngine engine = null;
+            List<Target> targets = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            for (String p : paths) {
+                switch (p.trim()) {
+                    case "engine" -> {
+                        engine = LoncEngine.start(EngineConfig.builder(MY_LON_ID).allowInsecure(true)
+                                .host(new RemoteHost(LOND_HOST, List.of(LOND_LON_ID), "127.0.0.1",
+                                        lond.port(), false))
+                                .maxConnectionsPerHost(connections).build());
+                        warm(engine, connections);
+                        targets.add(Targets.engine(engine, LOND_LON_ID, connections));
+                        counts.add(clients);
+                    }
+                    case "direct" -> {
+                        targets.add(Targets.direct(addr, MY_LON_ID, LOND_LON_ID));
+                        counts.add(direct);
+                    }
+                    case "naive" -> {
+                        targets.add(Targets.naive(addr, MY_LON_ID, LOND_LON_ID));
+                        counts.add(naive);
+                    }
+                    case "daemon" -> {
+                        if (daemonSockDir == null) {
+                            out.println("note: no daemon (give --daemon-sock-dir to attach to one); daemon path skipped");
+                            continue;
+                        }
+                        Target.Meter m = daemonPid > 0
+                                ? Targets.processMeter("daemon pid " + daemonPid, daemonPid) : null;
+                        Path sock = daemonSockDir.resolve(LOND_HOST);
+                        if (!style.equals("per-request")) {
+                            targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, true, connections, m));
+                            counts.add(clients);
+                        }
+                        if (!style.equals("persistent")) {
+                            targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, false, connections, m));
+                            counts.add(clients);
+                        }
+                    }
+                    default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                            "unknown path " + p + " (engine, direct, naive, daemon)");
+                }
+            }
+            List<Map<String, PhaseResult>> all = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    out.println();
+                    out.println("round " + round);
+                }
+                out.println(Report.HEADER);
+                Map<String, PhaseResult> byName = new LinkedHashMap<>();
+                for (int i = 0; i < targets.size(); i++) {
+                    PhaseResult r = runner.run(targets.get(i), counts.get(i));
+                    out.println(Report.row(r));
+                    if (r.firstError() != null) {
+                        out.println("    first error: " + r.firstError());
+                    }
+                    byName.put(r.target(), r);
+                    appendCsv(r);
+                }
+                all.add(byName);
+                printRatios(byName);
+            }
+            if (engine != null) {
+                engine.close();
+            }
+        }
+        return 0;
+    }
+
+    private static void warm(LoncEngine engine, int connections) {
+        // open every lond connection before measuring (handshakes are done one at a time)
+        for (int i = 0; i < 20; i++) {
+            List<CompletableFuture<String>> fs = new ArrayList<>();
+            for (int j = 0; j < connections * 4; j++) {
+                fs.add(engine.submit(LOND_LON_ID, "ping"));
+            }
+            fs.forEach(CompletableFuture::join);
+        }
+    }
+
+    private void printRatios(Map<String, PhaseResult> r) {
+        out.println();
+        PhaseResult dp = r.get("daemon/persistent");
+        PhaseResult dr = r.get("daemon/per-request");
+        PhaseResult direct = r.get("direct");
+        PhaseResult naive = r.get("naive");
+        PhaseResult engine = r.get("engine");
+        ratio("daemon/persistent : direct", dp, direct, 0.4);
+        ratio("daemon/per-request : naive", dr, naive, 2.0);
+        ratio("daemon/per-request : daemon/persistent", dr, dp, 0.6);
+        ratio("engine : direct", engine, direct, -1);
+        ratio("engine : naive", engine, naive, -1);
+        if (dp != null && direct != null && dp.clients() == 1 && direct.clients() == 1) {
+            added("p50", dp.latencies().percentileMicros(50), direct.latencies().percentileMicros(50), 60);
+            added("p99", dp.latencies().percentileMicros(99), direct.latencies().percentileMicros(99), 300);
+        }
+        if (engine != null && direct != null && engine.clients() == 1 && direct.clients() == 1) {
+            added("engine p50", engine.latencies().percentileMicros(50),
+                    direct.latencies().percentileMicros(50), -1);
+            added("engine p99", engine.latencies().percentileMicros(99),
+                    direct.latencies().percentileMicros(99), -1);
+        }
+    }
+
+    private void ratio(String label, PhaseResult a, PhaseResult b, double target) {
+        if (a == null || b == null) {
+            return;
+        }
+        double x = a.requestsPerSecond() / b.requestsPerSecond();
+        String verdict = target < 0 ? "" : String.format(Locale.ROOT, "   target >= %.1fx: %s", target,
+                x >= target ? "met" : "MISSED");
+        out.printf(Locale.ROOT, "%-40s %s%s%n", label, Report.ratio(a.requestsPerSecond(),
+                b.requestsPerSecond()), verdict);
+    }
+
+    private void added(String label, double lonc, double direct, double limit) {
+        double d = lonc - direct;
+        String verdict = limit < 0 ? "" : String.format(Locale.ROOT, "   target <= %.0f µs: %s", limit,
+                d <= limit ? "met" : "MISSED");
+        out.printf(Locale.ROOT, "%-40s %.1f µs%s%n", "added latency " + label, d, verdict);
+    }
+
+    private void appendCsv(PhaseResult r) throws IOException {
+        if (csv == null) {
+            return;
+        }
+        boolean fresh = !Files.exists(csv);
+        String text = (fresh ? Report.CSV_HEADER + "\n" : "") + Report.csv(r) + "\n";
+        Files.writeString(csv, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}
