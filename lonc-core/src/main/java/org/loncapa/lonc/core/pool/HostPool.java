@@ -627,12 +627,16 @@ public final class HostPool {
     /** {@code close_connection_exit}: close idle connections now, busy ones when they finish. */
     public void closeConnections(long now) {
         for (LondConnection c : new ArrayList<>(connections)) {
+            if (c.handshaking) {
+                continue; // opened for queued work after the request; it is not an old connection
+            }
             if (c.current == null) {
                 retire(c, "close requested");
             } else {
                 c.retireWhenIdle = true;
             }
         }
+        pump(now);
     }
 
     /** Pauses the host: queued and new work fails with {@code con_lost}; connections close. */
