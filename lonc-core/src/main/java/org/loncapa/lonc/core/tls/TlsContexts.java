@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * {@link #newClientEngine} and {@link #newServerEngine}. Two names keep call sites readable and
  * leave room for the roles to diverge.
  *
+ * <p>Build a context once per set of files and reuse it for every connection: it reads and checks
+ * the files when built, and it holds the TLS session cache that lets later connections to the same
+ * lond resume. Build a new one to pick up replaced files (for example on SIGHUP).
+ *
  * <p>Static methods, no state; any thread. The returned {@code SSLContext} is thread-safe; each
  * {@code SSLEngine} belongs to one connection and is driven by one thread at a time.
  */

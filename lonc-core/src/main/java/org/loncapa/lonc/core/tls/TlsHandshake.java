@@ -98,7 +98,7 @@ public final class TlsHandshake {
 
     private State state = State.NEW;
     /** Received, not yet processed bytes; read mode: [position, limit). */
-    private ByteBuffer inbound = ByteBuffer.allocate(RECORD_HEADER_BYTES + MAX_RECORD_BODY_BYTES).flip();
+    private ByteBuffer inbound = ByteBuffer.allocate(4096).flip(); // grows to the largest read
     /** Bytes for the socket; write mode. */
     private ByteBuffer pendingOut = ByteBuffer.allocate(4096);
     /** Scratch destination for wrap; write mode. */
