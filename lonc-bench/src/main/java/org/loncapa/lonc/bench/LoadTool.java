@@ -14,7 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.loncapa.lonc.bench.load.ClusterFiles;
+import org.loncapa.lonc.bench.load.DaemonProcess;
+import org.loncapa.lonc.bench.load.LineChannel;
 import org.loncapa.lonc.bench.load.LoadRunner;
+import org.loncapa.lonc.bench.load.ProcStats;
 import org.loncapa.lonc.bench.load.PhaseResult;
 import org.loncapa.lonc.bench.load.Report;
 import org.loncapa.lonc.bench.load.Target;
@@ -34,15 +38,16 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "LoadTool", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Drives lonc with N concurrent clients for D seconds and compares it, in the same run, with",
-            "the direct baseline (each client on its own persistent lond connection, handshake once)",
-            "and the naive alternative (fresh TCP connection and full handshake per request).",
+            "Drives lonc with N concurrent clients for D seconds and compares it, in the same run, with "
+                    + "the direct baseline (each client on its own persistent lond connection, handshake "
+                    + "once) and the naive alternative (fresh TCP connection and full handshake per "
+                    + "request). FakeLond (fast mode) runs in this JVM; the daemon runs as its own JVM.",
             "",
-            "Paths: daemon (UNIX sockets of a lonc daemon; --style picks persistent and/or per-request",
-            "clients), engine (LoncEngine.submit in this JVM), direct, naive. A path whose",
-            "prerequisites are missing (no daemon) is skipped with a note."})
+            "Paths: daemon (its UNIX socket; --style picks persistent and/or per-request clients), "
+                    + "engine (LoncEngine.submit in this JVM), direct, naive.",
+            ""})
 public final class LoadTool implements Callable<Integer> {
-    static final String MY_LON_ID = "msua3";
+    static final String MY_LON_ID = ClusterFiles.MY_LON_ID;
     static final String LOND_LON_ID = "msul1";
     static final String LOND_HOST = "lond.bench";
 
@@ -79,12 +84,29 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--lond-port", description = "TCP port for FakeLond (0: any free port). Default: ${DEFAULT-VALUE}.")
     int londPort = 0;
 
-    @Option(names = "--daemon-sock-dir", description = "Attach to a running daemon: its lonSockDir (the daemon must send host "
-            + LOND_HOST + " / lonID " + LOND_LON_ID + " to --lond-port).")
+    @Option(names = "--daemon", description = "spawn: start the lonc daemon as a separate JVM for this run; attach: use a running"
+            + " one (--daemon-sock-dir); none. Default: ${DEFAULT-VALUE}.")
+    String daemonMode = "spawn";
+
+    @Option(names = "--daemon-classpath", description = "Classpath of the spawned daemon. Default: this jar.")
+    String daemonClasspath;
+
+    @Option(names = "--daemon-jvm-opts", description = "JVM options of the spawned daemon, space-separated. Default: \"${DEFAULT-VALUE}\".")
+    String daemonJvmOpts = String.join(" ", DaemonProcess.DEFAULT_JVM_OPTIONS);
+
+    @Option(names = "--daemon-set", paramLabel = "name=value", description = "Extra daemon setting (repeatable);"
+            + " maxConnectionsPerHost is set from --connections.")
+    List<String> daemonSettings = new ArrayList<>();
+
+    @Option(names = "--daemon-sock-dir", description = "attach: the daemon's lonSockDir. It must route host "
+            + LOND_HOST + " / lonID " + LOND_LON_ID + " to --lond-port.")
     Path daemonSockDir;
 
-    @Option(names = "--daemon-pid", description = "pid of the attached daemon, for its CPU and RSS.")
+    @Option(names = "--daemon-pid", description = "attach: pid of the daemon, for its CPU and RSS.")
     long daemonPid = -1;
+
+    @Option(names = "--keep", description = "Keep the spawned daemon's directory (configuration, lonc.log).")
+    boolean keep;
 
     @Option(names = "--csv", description = "Append one CSV line per path to this file.")
     Path csv;
@@ -110,6 +132,7 @@ public final class LoadTool implements Callable<Integer> {
                 .allowInsecure(true).recordRequests(false).build().start(londPort)) {
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", lond.port());
             LoncEngine engine = null;
+            DaemonProcess daemon = null;
             List<Target> targets = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
             for (String p : paths) {
@@ -132,13 +155,27 @@ public final class LoadTool implements Callable<Integer> {
                         counts.add(naive);
                     }
                     case "daemon" -> {
-                        if (daemonSockDir == null) {
-                            out.println("note: no daemon (give --daemon-sock-dir to attach to one); daemon path skipped");
+                        Path sock;
+                        Target.Meter m = null;
+                        if (daemonMode.equals("attach")) {
+                            if (daemonSockDir == null) {
+                                throw new CommandLine.ParameterException(new CommandLine(this),
+                                        "--daemon attach needs --daemon-sock-dir");
+                            }
+                            sock = daemonSockDir.resolve(LOND_HOST);
+                            if (daemonPid > 0) {
+                                m = Targets.processMeter("daemon pid " + daemonPid, daemonPid);
+                            }
+                        } else if (daemonMode.equals("spawn") && daemonAvailable()) {
+                            daemon = spawnDaemon(lond.port());
+                            sock = daemon.files().socket(LOND_HOST);
+                            m = Targets.processMeter("daemon pid " + daemon.pid(), daemon.pid());
+                            out.printf("daemon: pid %d, %s, rss after start-up %s%n", daemon.pid(),
+                                    daemonJvmOpts, Report.mib(ProcStats.sample(daemon.pid()).rssBytes()));
+                        } else {
+                            out.println("note: no daemon (not on the classpath, or --daemon none); daemon path skipped");
                             continue;
                         }
-                        Target.Meter m = daemonPid > 0
-                                ? Targets.processMeter("daemon pid " + daemonPid, daemonPid) : null;
-                        Path sock = daemonSockDir.resolve(LOND_HOST);
                         if (!style.equals("per-request")) {
                             targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, true, connections, m));
                             counts.add(clients);
@@ -175,8 +212,71 @@ public final class LoadTool implements Callable<Integer> {
             if (engine != null) {
                 engine.close();
             }
+            if (daemon != null) {
+                daemon.close();
+                if (!keep) {
+                    deleteTree(daemon.files().dir());
+                } else {
+                    out.println("kept " + daemon.files().dir());
+                }
+            }
         }
         return 0;
+    }
+
+    private boolean daemonAvailable() {
+        if (daemonClasspath != null) {
+            return true;
+        }
+        try {
+            Class.forName(DaemonProcess.class.getName().replace("bench.load.DaemonProcess",
+                    "daemon.LoncDaemon"), false, getClass().getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private DaemonProcess spawnDaemon(int londPort) throws IOException, InterruptedException {
+        ClusterFiles files = ClusterFiles.write(Files.createTempDirectory("lonc-bench-"), londPort,
+                ClusterFiles.oneHost(LOND_HOST, LOND_LON_ID));
+        List<String> settings = new ArrayList<>();
+        settings.add("maxConnectionsPerHost=" + connections);
+        settings.addAll(daemonSettings);
+        List<String> jvm = daemonJvmOpts.isBlank() ? List.of() : List.of(daemonJvmOpts.trim().split("\\s+"));
+        DaemonProcess d = DaemonProcess.start(files,
+                daemonClasspath != null ? daemonClasspath : System.getProperty("java.class.path"), jvm,
+                settings);
+        Path sock = files.socket(LOND_HOST);
+        d.awaitSocket(sock, Duration.ofSeconds(30));
+        // open the lond connections before measuring (the daemon does one handshake at a time)
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < connections * 2; i++) {
+            Thread t = new Thread(() -> {
+                try (LineChannel c = LineChannel.unix(sock)) {
+                    for (int j = 0; j < 50; j++) {
+                        c.writeLine("sethost:" + LOND_LON_ID + ":ping");
+                        c.readLine();
+                    }
+                } catch (IOException e) {
+                    // the load run will show it
+                }
+            });
+            t.start();
+            ts.add(t);
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        return d;
+    }
+
+    static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     private static void warm(LoncEngine engine, int connections) {

@@ -51,7 +51,7 @@ public final class Report {
         return us < 0 ? "-" : String.format(Locale.ROOT, "%.1f", us);
     }
 
-    static String mib(long bytes) {
+    public static String mib(long bytes) {
         return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.0fM", bytes / 1048576.0);
     }
 
