@@ -44,7 +44,9 @@ import picocli.CommandLine.Option;
                     + "request). FakeLond (fast mode) runs in this JVM; the daemon runs as its own JVM.",
             "",
             "Paths: daemon (its UNIX socket; --style picks persistent and/or per-request clients), "
-                    + "engine (LoncEngine.submit in this JVM), direct, naive.",
+                    + "engine (LoncEngine.submit in this JVM), direct, naive; and for design comparisons relay "
+                    + "(ReferenceRelay: minimal UNIX front end on the engine's own thread) and relay2 (the same "
+                    + "with a front-end thread of its own, as the daemon).",
             ""})
 public final class LoadTool implements Callable<Integer> {
     static final String MY_LON_ID = ClusterFiles.MY_LON_ID;
@@ -72,7 +74,7 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--naive-clients", description = "Clients of the naive baseline. Default: --clients.")
     Integer naiveClients;
 
-    @Option(names = "--paths", split = ",", description = "Paths to run, in order. Default: engine,direct,naive,daemon.")
+    @Option(names = "--paths", split = ",", description = "Paths to run, in order: engine, direct, naive, daemon, relay, relay2. Default: engine,direct,naive,daemon.")
     List<String> paths = new ArrayList<>(List.of("engine", "direct", "naive", "daemon"));
 
     @Option(names = "--request-bytes", description = "Length of each echo: request in bytes. Default: ${DEFAULT-VALUE}.")
@@ -133,6 +135,7 @@ public final class LoadTool implements Callable<Integer> {
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", lond.port());
             LoncEngine engine = null;
             DaemonProcess daemon = null;
+            List<DaemonProcess> relays = new ArrayList<>();
             List<Target> targets = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
             for (String p : paths) {
@@ -185,6 +188,22 @@ public final class LoadTool implements Callable<Integer> {
                             counts.add(clients);
                         }
                     }
+                    case "relay", "relay2" -> {
+                        int threads = p.trim().equals("relay") ? 1 : 2;
+                        DaemonProcess r = spawnRelay(lond.port(), threads);
+                        relays.add(r);
+                        Path sock = r.files().socket(LOND_HOST);
+                        Target.Meter m = Targets.processMeter("relay pid " + r.pid(), r.pid());
+                        String label = threads == 1 ? "relay1" : "relay2";
+                        if (!style.equals("per-request")) {
+                            targets.add(Targets.daemon(label, sock, LOND_LON_ID, true, connections, m));
+                            counts.add(clients);
+                        }
+                        if (!style.equals("persistent")) {
+                            targets.add(Targets.daemon(label, sock, LOND_LON_ID, false, connections, m));
+                            counts.add(clients);
+                        }
+                    }
                     default -> throw new CommandLine.ParameterException(new CommandLine(this),
                             "unknown path " + p + " (engine, direct, naive, daemon)");
                 }
@@ -200,6 +219,10 @@ public final class LoadTool implements Callable<Integer> {
                 for (int i = 0; i < targets.size(); i++) {
                     PhaseResult r = runner.run(targets.get(i), counts.get(i));
                     out.println(Report.row(r));
+                    String threads = Report.threads(r);
+                    if (threads != null) {
+                        out.println("    subject CPU by thread: " + threads);
+                    }
                     if (r.firstError() != null) {
                         out.println("    first error: " + r.firstError());
                     }
@@ -211,6 +234,10 @@ public final class LoadTool implements Callable<Integer> {
             }
             if (engine != null) {
                 engine.close();
+            }
+            for (DaemonProcess r : relays) {
+                r.close();
+                deleteTree(r.files().dir());
             }
             if (daemon != null) {
                 daemon.close();
@@ -247,9 +274,23 @@ public final class LoadTool implements Callable<Integer> {
         DaemonProcess d = DaemonProcess.start(files,
                 daemonClasspath != null ? daemonClasspath : System.getProperty("java.class.path"), jvm,
                 settings);
-        Path sock = files.socket(LOND_HOST);
+        warmSocket(d, files.socket(LOND_HOST));
+        return d;
+    }
+
+    private DaemonProcess spawnRelay(int londPort, int threads) throws IOException, InterruptedException {
+        ClusterFiles files = ClusterFiles.write(Files.createTempDirectory("lonc-bench-relay-"), londPort,
+                ClusterFiles.oneHost(LOND_HOST, LOND_LON_ID));
+        List<String> jvm = daemonJvmOpts.isBlank() ? List.of() : List.of(daemonJvmOpts.trim().split("\\s+"));
+        DaemonProcess d = DaemonProcess.startRelay(files, System.getProperty("java.class.path"), jvm,
+                londPort, connections, threads, 1);
+        warmSocket(d, files.socket(LOND_HOST));
+        return d;
+    }
+
+    private void warmSocket(DaemonProcess d, Path sock) throws IOException, InterruptedException {
         d.awaitSocket(sock, Duration.ofSeconds(30));
-        // open the lond connections before measuring (the daemon does one handshake at a time)
+        // open the lond connections before measuring (one handshake at a time)
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < connections * 2; i++) {
             Thread t = new Thread(() -> {
@@ -268,7 +309,6 @@ public final class LoadTool implements Callable<Integer> {
         for (Thread t : ts) {
             t.join();
         }
-        return d;
     }
 
     static void deleteTree(Path dir) {

@@ -37,19 +37,35 @@ public final class DaemonProcess implements AutoCloseable {
      */
     public static DaemonProcess start(ClusterFiles files, String classpath, List<String> jvmOptions,
             List<String> settings) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", "--config", files.config().toString()));
+        for (String s : settings) {
+            args.add("--set");
+            args.add(s);
+        }
+        return spawn(files, classpath, jvmOptions, MAIN, args);
+    }
+
+    /**
+     * Starts {@link ReferenceRelay} instead of the daemon, on the same files' socket directory.
+     *
+     * @param threads 1: front end on the engine's thread; 2: a front-end thread of its own
+     */
+    public static DaemonProcess startRelay(ClusterFiles files, String classpath, List<String> jvmOptions,
+            int londPort, int connections, int threads, int hosts) throws IOException {
+        return spawn(files, classpath, jvmOptions, ReferenceRelay.class.getName(),
+                List.of(files.sockDir().toString(), Integer.toString(londPort),
+                        Integer.toString(connections), Integer.toString(threads), Integer.toString(hosts)));
+    }
+
+    private static DaemonProcess spawn(ClusterFiles files, String classpath, List<String> jvmOptions,
+            String main, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classpath);
-        cmd.add(MAIN);
-        cmd.add("run");
-        cmd.add("--config");
-        cmd.add(files.config().toString());
-        for (String s : settings) {
-            cmd.add("--set");
-            cmd.add(s);
-        }
+        cmd.add(main);
+        cmd.addAll(args);
         Path out = files.dir().resolve("daemon.out");
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -65,11 +65,13 @@ public final class LoadRunner {
         sleepUntil(times.measureFrom);
         Target.Meter meter = target.meter();
         long subjectCpu0 = meter == null ? -1 : meter.cpuNanos();
+        java.util.Map<String, Long> threads0 = meter == null ? java.util.Map.of() : meter.cpuByThread();
         long toolCpu0 = ProcStats.self().cpuNanos();
         long t0 = System.nanoTime();
         sleepUntil(times.end);
         long t1 = System.nanoTime();
         long subjectCpu1 = meter == null ? -1 : meter.cpuNanos();
+        java.util.Map<String, Long> threads1 = meter == null ? java.util.Map.of() : meter.cpuByThread();
         long toolCpu1 = ProcStats.self().cpuNanos();
         long rss = meter == null ? -1 : meter.rssBytes();
         for (Thread t : threads) {
@@ -90,7 +92,18 @@ public final class LoadRunner {
         long subjectCpu = subjectCpu0 < 0 || subjectCpu1 < 0 ? -1 : subjectCpu1 - subjectCpu0;
         long toolCpu = toolCpu0 < 0 || toolCpu1 < 0 ? -1 : toolCpu1 - toolCpu0;
         return new PhaseResult(target.name(), clients, target.londConnections(), ok, errors,
-                (t1 - t0) / 1e9, all, subjectCpu, rss, toolCpu, firstError);
+                (t1 - t0) / 1e9, all, subjectCpu, rss, toolCpu, firstError, delta(threads0, threads1));
+    }
+
+    static java.util.Map<String, Long> delta(java.util.Map<String, Long> a, java.util.Map<String, Long> b) {
+        java.util.Map<String, Long> d = new java.util.TreeMap<>();
+        b.forEach((k, v) -> {
+            long x = v - a.getOrDefault(k, 0L);
+            if (x > 0) {
+                d.put(k, x);
+            }
+        });
+        return d;
     }
 
     private static void sleepUntil(long deadline) {

@@ -14,10 +14,11 @@ package org.loncapa.lonc.bench.load;
  * @param subjectRssBytes its resident memory at the end, or -1
  * @param toolCpuNanos CPU used by the load tool's own JVM (clients, FakeLond) during the interval
  * @param firstError text of the first error, or null
+ * @param subjectCpuByThread subject CPU during the interval by thread name (may be empty)
  */
 public record PhaseResult(String target, int clients, int londConnections, long ok, long errors,
         double seconds, Latencies latencies, long subjectCpuNanos, long subjectRssBytes,
-        long toolCpuNanos, String firstError) {
+        long toolCpuNanos, String firstError, java.util.Map<String, Long> subjectCpuByThread) {
 
     public double requestsPerSecond() {
         return ok / seconds;

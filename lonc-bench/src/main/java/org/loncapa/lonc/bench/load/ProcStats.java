@@ -48,6 +48,39 @@ public final class ProcStats {
         return new Sample(cpu, rss < 0 ? -1 : rss, hwm < 0 ? -1 : hwm, threads, countFds(dir));
     }
 
+    /**
+     * CPU time (ns) per thread of {@code pid}, summed by thread name with trailing digits folded
+     * ({@code GC Thread#0} and {@code GC Thread#1} count as {@code GC Thread#N}); Linux truncates
+     * names to 15 characters. Empty when unreadable.
+     */
+    public static java.util.Map<String, Long> cpuByThread(long pid) {
+        java.util.Map<String, Long> m = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(tasks)) {
+            for (Path t : s) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    m.merge(foldName(name), parseCpuNanos(stat), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or not Linux
+        }
+        return m;
+    }
+
+    /** {@code GC Thread#3} → {@code GC Thread#N}; {@code load-daemon-12} → {@code load-daemon-N}. */
+    static String foldName(String name) {
+        int e = name.length();
+        while (e > 0 && Character.isDigit(name.charAt(e - 1))) {
+            e--;
+        }
+        return e < name.length() && e > 0 ? name.substring(0, e) + "N" : name;
+    }
+
     /** A reading of this JVM. */
     public static Sample self() {
         return sample(ProcessHandle.current().pid());

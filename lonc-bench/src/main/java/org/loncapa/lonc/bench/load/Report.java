@@ -24,6 +24,22 @@ public final class Report {
                 mib(r.subjectRssBytes()), percent(r.toolCpuPercent()));
     }
 
+    /** The subject's CPU by thread as "name 45% (12.1 µs/req)", largest first; null if unknown. */
+    public static String threads(PhaseResult r) {
+        if (r.subjectCpuByThread().isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        r.subjectCpuByThread().entrySet().stream()
+                .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+                .filter(e -> e.getValue() * 100.0 / (r.seconds() * 1e9) >= 0.5)
+                .forEach(e -> b.append(b.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "%s %.0f%% (%.1f µs/req)", e.getKey(),
+                                e.getValue() * 100.0 / (r.seconds() * 1e9),
+                                r.ok() == 0 ? 0 : e.getValue() / 1000.0 / r.ok())));
+        return b.toString();
+    }
+
     public static final String CSV_HEADER = "path,clients,lond_connections,ok,errors,seconds,req_per_s,"
             + "p50_us,p90_us,p99_us,max_us,subject_cpu_pct,subject_us_per_req,subject_rss_mib,tool_cpu_pct";
 

@@ -50,5 +50,10 @@ public interface Target {
 
         /** Resident memory now, in bytes, or -1 when it cannot be told apart from the tool's own. */
         long rssBytes();
+
+        /** CPU time so far by thread name (see {@link ProcStats#cpuByThread}), or empty. */
+        default java.util.Map<String, Long> cpuByThread() {
+            return java.util.Map.of();
+        }
     }
 }

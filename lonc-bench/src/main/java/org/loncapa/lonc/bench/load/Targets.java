@@ -178,6 +178,11 @@ public final class Targets {
             public long rssBytes() {
                 return ProcStats.sample(pid).rssBytes();
             }
+
+            @Override
+            public java.util.Map<String, Long> cpuByThread() {
+                return ProcStats.cpuByThread(pid);
+            }
         };
     }
 

@@ -32,4 +32,16 @@ class ProcStatsTest {
         assertTrue(s.fds() > 2, "fds " + s);
         assertTrue(s.threads() > 1, "threads " + s);
     }
+
+    @Test
+    void threadNamesFoldTheirNumbers() {
+        assertEquals("GC Thread#N", ProcStats.foldName("GC Thread#1"));
+        assertEquals("lonc-engine", ProcStats.foldName("lonc-engine"));
+        assertEquals("42", ProcStats.foldName("42"));
+    }
+
+    @Test
+    void cpuByThreadOfThisProcessNamesTheMainThread() {
+        assertTrue(ProcStats.cpuByThread(ProcessHandle.current().pid()).size() > 1);
+    }
 }
