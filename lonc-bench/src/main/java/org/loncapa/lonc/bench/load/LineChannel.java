@@ -18,6 +18,8 @@ import org.loncapa.lonc.core.protocol.LineReader;
  */
 public final class LineChannel implements Closeable {
     private final SocketChannel ch;
+    /** For timed reads only (non-blocking channel); null for a blocking channel. */
+    private java.nio.channels.Selector selector;
     private final ByteBuffer in = ByteBuffer.allocateDirect(16 * 1024);
     private ByteBuffer out = ByteBuffer.allocateDirect(1024);
     private final LineReader reader = new LineReader(LineReader.DEFAULT_MAX_LINE_BYTES);
@@ -49,6 +51,94 @@ public final class LineChannel implements Closeable {
             throw e;
         }
         return new LineChannel(ch);
+    }
+
+    /**
+     * Switches to non-blocking mode so that {@link #readLine(long)} can time out; writes then spin
+     * until done, which is fine for short lines.
+     */
+    public LineChannel timed() throws IOException {
+        if (selector == null) {
+            ch.configureBlocking(false);
+            selector = java.nio.channels.Selector.open();
+            ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
+        }
+        return this;
+    }
+
+    /**
+     * The next line, waiting at most {@code timeoutMillis} (channel must be {@link #timed()}).
+     *
+     * @throws java.net.SocketTimeoutException when no whole line arrived in time
+     * @throws EOFException if the peer closed first
+     */
+    public String readLine(long timeoutMillis) throws IOException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        try {
+            while (true) {
+                String line = reader.nextLine();
+                if (line != null) {
+                    return line;
+                }
+                if (!fill(deadline)) {
+                    throw new EOFException(reader.pending() > 0 ? "closed in the middle of a line"
+                            : "closed by the peer");
+                }
+            }
+        } catch (LineReader.LineException e) {
+            throw new IOException("bad line: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * After the last reply: half-closes our side and reads to EOF (timed channels only).
+     *
+     * @return bytes that arrived after the last line (0 when the peer sent exactly what was read)
+     */
+    public int drainToEof(long timeoutMillis) throws IOException {
+        ch.shutdownOutput();
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        int extra = reader.pending();
+        reader.clear();
+        while (true) {
+            in.clear();
+            int n = ch.read(in);
+            if (n < 0) {
+                return extra;
+            }
+            if (n > 0) {
+                extra += n;
+                continue;
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                throw new java.net.SocketTimeoutException("no EOF within " + timeoutMillis + " ms");
+            }
+            selector.select(left);
+            selector.selectedKeys().clear();
+        }
+    }
+
+    /** Reads once into the line reader; false at EOF. */
+    private boolean fill(long deadline) throws IOException, LineReader.LineException {
+        while (true) {
+            in.clear();
+            int n = ch.read(in);
+            if (n < 0) {
+                return false;
+            }
+            if (n > 0) {
+                in.flip();
+                reader.feed(in);
+                return true;
+            }
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                throw new java.net.SocketTimeoutException("no reply");
+            }
+            selector.select(left);
+            selector.selectedKeys().clear();
+        }
     }
 
     /** Writes {@code line} and a newline with one write call. */
@@ -139,6 +229,9 @@ public final class LineChannel implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (selector != null) {
+            selector.close();
+        }
         ch.close();
     }
 }
