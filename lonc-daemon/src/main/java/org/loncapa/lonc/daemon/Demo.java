@@ -14,16 +14,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.deferred.DelayedFileName;
+import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.RecordedRequest;
 import org.loncapa.lonc.testkit.Response;
+import org.loncapa.lonc.testkit.TestPki;
 
 /**
  * {@code lonc-daemon demo}: the daemon at work in one command, with no configuration.
  *
  * <p>It starts three {@link FakeLond} hosts on loopback ("this host" in local key mode, a machine
- * with two lonIDs sharing one socket, and one that is down at first), writes a loncapa.conf and a
+ * with two lonIDs sharing one socket and no certificates (insecure key mode), and one in ssl key
+ * mode with {@link TestPki} certificates that is down at first), writes a loncapa.conf and a
  * hosts.tab into a temporary directory, starts the real daemon in this process, and then acts like
  * lonnet on the real UNIX sockets: plain, encrypted and pipelined requests, a dead host, a critical
  * request saved to {@code delayed/} and replayed once its host is back, the admin socket and the
@@ -58,8 +63,13 @@ final class Demo {
             FakeLond self = track(londs, FakeLond.builder().lonIds("demo1").clientLonId("demo1").build());
             FakeLond multi = track(londs, FakeLond.builder().lonIds("demo2", "demo2b").clientLonId("demo1")
                     .allowInsecure(true).build());
+            // a throw-away LON-CAPA CA: lonc's certificate goes where loncapa.conf says, the late
+            // host's lond gets its own, so that lonc talks to it in ssl key mode
+            TestPki pki = TestPki.create(dir.resolve("pki/ca"));
+            pki.issueHost("demo1", dir.resolve("lonCerts"));
+            SSLContext lateTls = TlsContexts.forServer(pki.issueHost("demo3", dir.resolve("pki/demo3")));
             FakeLond late = track(londs, FakeLond.builder().lonIds("demo3").clientLonId("demo1")
-                    .allowInsecure(true).build());
+                    .ssl(lateTls).build());
             for (FakeLond l : londs) {
                 l.dispatcher(Demo::answer);
                 l.start();
@@ -71,9 +81,10 @@ final class Demo {
             out.printf("  working directory  %s%n", dir);
             out.printf("  loncapa.conf       %s%n", conf);
             out.printf("  fake lond hosts    %s (this host, local key mode) on port %d%n", SELF, self.port());
-            out.printf("                     %s (lonIDs demo2, demo2b; insecure key mode) on port %d%n",
-                    MULTI, multi.port());
-            out.printf("                     %s (lonID demo3; down until later) on port %d%n", LATE, late.port());
+            out.printf("                     %s (lonIDs demo2, demo2b; no certificates: insecure key mode)"
+                    + " on port %d%n", MULTI, multi.port());
+            out.printf("                     %s (lonID demo3; ssl key mode; down until later) on port %d%n",
+                    LATE, late.port());
 
             daemon = LoncDaemon.start(new LoncDaemon.Options().config(conf)
                     .londPorts(Map.of(SELF, self.port(), MULTI, multi.port(), LATE, late.port()))
@@ -129,6 +140,8 @@ final class Demo {
             late.restart();
             expect("the lond is back; reset_retries (lonnet's reconlonc)", send(daemon, LATE, "reset_retries"), "ok");
             expect("sethost:demo3:ping", send(daemon, LATE, "sethost:demo3:ping"), "demo3");
+            check("lonc reached it in ssl key mode", "ssl".equals(
+                    daemon.engine().status(LATE).map(HostStatus::keyMode).orElse(null)));
             check("the delayed request was replayed and its file deleted",
                     await(() -> !Files.exists(delayed)));
             RecordedRequest replayed = lastRequest(late, "put");
@@ -142,7 +155,8 @@ final class Demo {
             JsonNode st = new ObjectMapper().readTree(adminReply);
             StringBuilder states = new StringBuilder();
             for (JsonNode h : st.path("hosts")) {
-                states.append(h.path("name").asText()).append('=').append(h.path("state").asText()).append(' ');
+                states.append(h.path("name").asText()).append('=').append(h.path("state").asText())
+                        .append('(').append(h.path("keyMode").asText()).append(") ");
             }
             check("admin socket {\"cmd\":\"status\"}: " + states.toString().strip(), st.path("ok").asBoolean());
             daemon.reportStatus("demo (what SIGUSR1 does)");

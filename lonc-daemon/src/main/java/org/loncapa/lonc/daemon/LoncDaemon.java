@@ -162,7 +162,7 @@ public final class LoncDaemon implements AutoCloseable {
 
     /** The configuration files, read and checked. */
     record Loaded(LoncapaConfig conf, Path hostsFile, HostTable table, HostLayout layout,
-            DaemonSettings settings) {}
+            DaemonSettings settings, TlsSetup.Result tls) {}
 
     /** What a reload changed. */
     public record ReloadResult(boolean ok, String error, List<String> hostsAdded,
@@ -212,8 +212,11 @@ public final class LoncDaemon implements AutoCloseable {
     private PidFile pidFile;
     private final StatusReport statusReport = new StatusReport();
 
+    private final TlsSetup.Result tls;
+
     private LoncDaemon(Options options, Loaded loaded) {
         this.options = options;
+        this.tls = loaded.tls();
         this.conf = loaded.conf();
         this.layout = loaded.layout();
         this.settings = loaded.settings();
@@ -250,7 +253,7 @@ public final class LoncDaemon implements AutoCloseable {
         Path hosts = o.hostsFile != null ? o.hostsFile : conf.hostsTabFile();
         HostTable table = HostTable.parse(hosts);
         HostLayout layout = HostLayout.build(conf, table, hosts, s.socketNaming(), o.londPorts);
-        return new Loaded(conf, hosts, table, layout, s);
+        return new Loaded(conf, hosts, table, layout, s, TlsSetup.clientContext(conf));
     }
 
     private void startUp() throws StartupException {
@@ -272,8 +275,15 @@ public final class LoncDaemon implements AutoCloseable {
         log.info(Severity.INFO.marker(), "Settings: {}", settings);
         try {
             checkSocketPaths();
-            SSLContext ssl = TlsSetup.clientContext(conf);
-            engine = LoncEngine.start(engineConfig(conf, settings, layout, ssl));
+            if (tls.context() != null) {
+                log.info(Severity.INFO.marker(), "ssl key mode on: certificates from {}",
+                        conf.lonCertificateDirectory());
+            } else {
+                log.warn("ssl key mode off: {} missing; remote hosts use {}", tls.missing(),
+                        conf.loncAllowInsecure() ? "insecure key mode (loncAllowInsecure)"
+                                : "no key mode at all (loncAllowInsecure is off): they will fail");
+            }
+            engine = LoncEngine.start(engineConfig(conf, settings, layout, tls.context()));
             PermLog permLog = new PermLog(conf.permLogFile(), clock);
             DeferredStore store = new DeferredStore(conf.delayedDir(), clock, pid, new RealStoreIo(), permLog);
             deferred = DeferredReplayer.attach(engine, store, permLog, clock, replaySettings(settings));

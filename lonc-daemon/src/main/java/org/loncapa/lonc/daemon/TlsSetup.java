@@ -1,25 +1,40 @@
 package org.loncapa.lonc.daemon;
 
-import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import javax.net.ssl.SSLContext;
+import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.core.config.LoncapaConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.loncapa.lonc.core.tls.TlsConfigException;
+import org.loncapa.lonc.core.tls.TlsContexts;
+import org.loncapa.lonc.core.tls.TlsFiles;
 
-/** The SSLContext for ssl key mode, from the certificate files named in loncapa.conf. */
+/**
+ * The SSLContext for ssl key mode, from the certificate files that loncapa.conf names
+ * ({@code lonCertificateDirectory} with {@code lonnetCertificateAuthority}, {@code lonnetCertificate},
+ * {@code lonnetPrivateKey}). As in LondConnection, ssl mode is used only when all three files
+ * exist; otherwise connections use insecure mode if {@code loncAllowInsecure} allows it (and the
+ * host on this machine always uses local mode). Files that exist but cannot be used are a
+ * configuration error: the daemon does not start rather than quietly fall back to insecure mode.
+ */
 final class TlsSetup {
-    private static final Logger log = LoggerFactory.getLogger(TlsSetup.class);
-
     private TlsSetup() {}
 
-    /** The context, or null when the files are not all there (then only local/insecure modes). */
-    static SSLContext clientContext(LoncapaConfig conf) {
-        boolean all = Files.isRegularFile(conf.caFile()) && Files.isRegularFile(conf.certFile())
-                && Files.isRegularFile(conf.keyFile());
-        if (all) {
-            log.warn("ssl key mode is not available in this build; the certificate files in {} are"
-                    + " not used", conf.lonCertificateDirectory());
+    /** What was found. */
+    record Result(SSLContext context, List<Path> missing) {}
+
+    /**
+     * @throws ConfigException naming the file that exists but cannot be used
+     */
+    static Result clientContext(LoncapaConfig conf) throws ConfigException {
+        TlsFiles files = new TlsFiles(conf.caFile(), conf.certFile(), conf.keyFile());
+        if (!files.allExist()) {
+            return new Result(null, files.missing());
         }
-        return null;
+        try {
+            return new Result(TlsContexts.forClient(files), List.of());
+        } catch (TlsConfigException e) {
+            throw new ConfigException(e.file(), 0, e.getMessage(), e);
+        }
     }
 }

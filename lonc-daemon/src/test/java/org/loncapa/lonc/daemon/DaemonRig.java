@@ -35,6 +35,8 @@ final class DaemonRig implements AutoCloseable {
     final Map<String, List<String>> lonIds = new LinkedHashMap<>();
     private final List<String> overrides = new ArrayList<>();
     private AccessPolicy access;
+    /** londPort written to loncapa.conf. */
+    int confPort = 5663;
     LoncDaemon daemon;
 
     DaemonRig(Path dir) throws IOException {
@@ -90,7 +92,7 @@ final class DaemonRig implements AutoCloseable {
                 "# test loncapa.conf",
                 "PerlSetVar     lonHostID      " + MY_LON_ID,
                 "PerlSetVar     lonSockDir     " + dir.resolve("sockets"),
-                "PerlSetVar     londPort       5663",
+                "PerlSetVar     londPort       " + confPort,
                 "PerlSetVar     lonDaemons     " + dir.resolve("perl"),
                 "PerlSetVar     lonTabDir      " + dir.resolve("lonTabs"),
                 "PerlSetVar     lonDocRoot     " + dir.resolve("html"),
