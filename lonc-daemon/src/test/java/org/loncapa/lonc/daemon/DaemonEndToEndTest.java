@@ -26,6 +26,9 @@ import org.loncapa.lonc.daemon.frontend.AccessPolicy;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.RecordedRequest;
+import org.loncapa.lonc.testkit.TestPki;
+import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.tls.TlsContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -389,6 +392,35 @@ class DaemonEndToEndTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void sslKeyModeIsUsedWhenTheCertificateFilesExist() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki/ca"));
+        pki.issueHost(DaemonRig.MY_LON_ID, dir.resolve("lonCerts"));
+        rig().sslHost(A, TlsContexts.forServer(pki.issueHost("msul1", dir.resolve("pki/msul1"))), "msul1")
+                .host(B, "msub1").start();
+        assertEquals("internal:", rig.send(A, "sethost:msul1:encrypt:currentauth:msu:jdoe"));
+        RecordedRequest r = rig.lond(A).takeRequest(Duration.ofSeconds(5));
+        assertEquals(KeyMode.SSL, r.mode());
+        assertEquals("currentauth:msu:jdoe", r.command());
+        assertEquals("ssl", rig.daemon.engine().status(A).orElseThrow().keyMode());
+        assertEquals("msub1", rig.send(B, "sethost:msub1:ping"), "a lond without certificates: insecure fallback");
+        assertEquals("insecure", rig.daemon.engine().status(B).orElseThrow().keyMode());
+        assertTrue(rig.log().contains("INFO: ssl key mode on: certificates from " + dir.resolve("lonCerts")));
+    }
+
+    @Test
+    void anUnusableCertificateFileRefusesTheStart() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki/ca"));
+        pki.issueHost(DaemonRig.MY_LON_ID, dir.resolve("lonCerts"));
+        Path key = dir.resolve("lonCerts/lonhostkey.pem");
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+        rig().host(A, "msul1");
+        org.loncapa.lonc.core.config.ConfigException e = assertThrows(
+                org.loncapa.lonc.core.config.ConfigException.class, rig::start);
+        assertTrue(e.getMessage().startsWith(key.toString()), e.getMessage());
+        assertFalse(Files.exists(rig.socket(A)), "nothing started");
     }
 
     private boolean logContains(String s) {

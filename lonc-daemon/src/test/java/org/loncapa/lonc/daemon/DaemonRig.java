@@ -60,6 +60,16 @@ final class DaemonRig implements AutoCloseable {
         return this;
     }
 
+    /** Adds a remote host whose fake lond speaks ssl key mode only. */
+    DaemonRig sslHost(String hostname, javax.net.ssl.SSLContext tls, String... ids) throws IOException {
+        FakeLond l = FakeLond.builder().lonIds(ids).clientLonId(MY_LON_ID).ssl(tls).build();
+        l.dispatcher(DaemonRig::answer);
+        l.start();
+        londs.put(hostname, l);
+        lonIds.put(hostname, List.of(ids));
+        return this;
+    }
+
     DaemonRig set(String nameValue) {
         overrides.add(nameValue);
         return this;
