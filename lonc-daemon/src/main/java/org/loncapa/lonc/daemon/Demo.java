@@ -45,12 +45,19 @@ final class Demo {
 
     private final PrintWriter out;
     private final boolean keep;
+    private final boolean stay;
     private final List<String> failures = new ArrayList<>();
     private int steps;
 
-    Demo(PrintWriter out, boolean keep) {
+    /**
+     * @param keep keep the temporary directory
+     * @param stay after the scripted requests, keep the daemon and the fake londs running until the
+     *     process is interrupted (Ctrl-C), so that the example commands can be tried
+     */
+    Demo(PrintWriter out, boolean keep, boolean stay) {
         this.out = out;
         this.keep = keep;
+        this.stay = stay;
     }
 
     int run() {
@@ -166,13 +173,24 @@ final class Demo {
             }
             check("loncstatus.json was written", Files.size(daemon.statusJsonFile()) > 0);
 
-            heading("try it yourself (while a daemon runs; this one stops now)");
+            heading(stay ? "try it yourself: the daemon keeps running until you press Ctrl-C"
+                    : "try it yourself (run 'demo --stay' to keep this daemon running)");
             out.printf("  java -jar lonc-daemon/target/lonc-daemon-%s.jar send --socket %s 'sethost:demo2:ping'%n",
                     LoncDaemon.version(), sockets.resolve(MULTI));
             out.printf("  echo 'sethost:demo2:ping' | socat - UNIX-CONNECT:%s%n", sockets.resolve(MULTI));
             out.printf("  java -jar lonc-daemon/target/lonc-daemon-%s.jar admin --socket %s status%n",
                     LoncDaemon.version(), daemon.adminSocket());
 
+            if (stay && failures.isEmpty()) {
+                out.flush();
+                LoncDaemon running = daemon;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    running.shutdown("Ctrl-C");
+                    londs.forEach(FakeLond::close);
+                }, "lonc-demo-stop"));
+                running.awaitExit();
+                return LoncDaemon.EXIT_OK;
+            }
             daemon.shutdown("end of demo");
             daemon.awaitExit();
             List<String> logLines = Files.readAllLines(daemon.logFile().path());

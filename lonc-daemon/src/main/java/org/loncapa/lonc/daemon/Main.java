@@ -123,8 +123,10 @@ public final class Main implements Callable<Integer> {
             }
             Thread hook = new Thread(() -> d.shutdown("JVM shutdown"), "lonc-shutdown-hook");
             Runtime.getRuntime().addShutdownHook(hook);
-            spec.commandLine().getOut().println("lonc running (pid " + ProcessHandle.current().pid()
-                    + "), log " + d.logFile().path());
+            long pid = ProcessHandle.current().pid();
+            spec.commandLine().getOut().println("lonc running (pid " + pid + "), log "
+                    + d.logFile().path() + "; stop it with 'kill -TERM " + pid + "' (SIGINT toggles"
+                    + " debug logging, as in Perl lonc)");
             spec.commandLine().getOut().flush();
             int code = d.awaitExit();
             try {
@@ -159,12 +161,16 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--keep", description = "Keep the demo's temporary directory (and print it).")
         boolean keep;
 
+        @Option(names = "--stay", description = "Keep the daemon and the fake hosts running after the"
+                + " demo's requests, to try the example commands; stop with Ctrl-C.")
+        boolean stay;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            return new Demo(spec.commandLine().getOut(), keep).run();
+            return new Demo(spec.commandLine().getOut(), keep || stay, stay).run();
         }
     }
 
