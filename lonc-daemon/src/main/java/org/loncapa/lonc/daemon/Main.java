@@ -293,15 +293,35 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @Option(names = "--markdown", description = "As the table in docs/configuration.md.")
+        boolean markdown;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (markdown) {
+                out.print(markdownTable());
+                out.flush();
+                return LoncDaemon.EXIT_OK;
+            }
             for (Setting s : Setting.values()) {
                 out.printf("%-24s default %-12s (%s)%n    %s%n", s.key(),
                         s.defaultValue().isEmpty() ? "\"\"" : s.defaultValue(), s.unit(), s.description());
             }
             return LoncDaemon.EXIT_OK;
         }
+    }
+
+    /** Every setting as a Markdown table (docs/configuration.md holds the same table). */
+    static String markdownTable() {
+        StringBuilder b = new StringBuilder("| setting | default | unit | meaning |\n| --- | --- | --- | --- |\n");
+        for (Setting s : Setting.values()) {
+            b.append("| `").append(s.key()).append("` | ")
+                    .append(s.defaultValue().isEmpty() ? "(see meaning)" : "`" + s.defaultValue() + "`")
+                    .append(" | ").append(s.unit().replace("|", "\\|")).append(" | ")
+                    .append(s.description().replace("|", "\\|")).append(" |\n");
+        }
+        return b.toString();
     }
 
     /**
