@@ -86,7 +86,8 @@ final class AdminService implements LineService {
     private CompletableFuture<Map<String, Object>> handle(String cmd, String host, JsonNode req) {
         switch (cmd) {
             case "status":
-                return daemon.engine().statusAsync().thenApply(all -> {
+                // the document reads delayed/ (file I/O): built on the control thread, not the engine's
+                return daemon.engine().statusAsync().thenApplyAsync(all -> {
                     List<HostStatus> l = host == null ? all
                             : all.stream().filter(s -> s.name().equals(host)).toList();
                     if (host != null && l.isEmpty()) {
@@ -95,7 +96,7 @@ final class AdminService implements LineService {
                     Map<String, Object> m = ok();
                     m.putAll(daemon.statusDocument(l));
                     return m;
-                });
+                }, daemon.control());
             case "reset":
                 if (host == null) {
                     return daemon.engine().resetAll().thenApply(v -> ok());
