@@ -64,6 +64,13 @@ final class Signals {
                     }
                 });
                 previous.put(sig, old);
+                if (old == SignalHandler.SIG_IGN) {
+                    // the JVM keeps a signal ignored that was ignored when it started (nohup, or
+                    // a background job of a non-interactive shell): the handler is not in place
+                    failed.add(e.getKey());
+                    log.warn("SIG{} was ignored when lonc started (nohup? a background job?) and stays"
+                            + " ignored; use the admin socket instead, or start lonc without it", e.getKey());
+                }
             } catch (IllegalArgumentException ex) {
                 failed.add(e.getKey());
                 if (e.getKey().equals("QUIT")) {
