@@ -1,0 +1,68 @@
+package org.loncapa.lonc.client.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.loncapa.lonc.core.EngineConfig;
+import org.loncapa.lonc.core.HostStatus;
+import org.loncapa.lonc.core.LoncEngine;
+import org.loncapa.lonc.core.RemoteHost;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process transport: a {@link LoncEngine} of this client's own, no daemon and no UNIX
+ * sockets. It owns the engine (started in the constructor, closed by {@link #close}). The
+ * engine's futures complete on the engine thread; the client hops off it before user code runs.
+ */
+public final class EmbeddedTransport implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedTransport.class);
+
+    private final LoncEngine engine;
+
+    /** Starts an engine with {@code config}. */
+    public EmbeddedTransport(EngineConfig config) {
+        this.engine = LoncEngine.start(config);
+    }
+
+    /** The engine (for tests and for operator tools that need more than the transport offers). */
+    public LoncEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public CompletableFuture<String> send(String lonId, String command, Duration timeout) {
+        return engine.submit(lonId, command, timeout);
+    }
+
+    @Override
+    public void resetRetries(String lonId, Duration timeout) {
+        engine.hostOf(lonId).map(RemoteHost::name).ifPresent(name -> {
+            try {
+                engine.resetHost(name).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("Could not reset the retries of {}: {}", name, e.toString());
+            }
+        });
+    }
+
+    @Override
+    public List<HostStatus> status() {
+        return engine.status();
+    }
+
+    @Override
+    public String describe() {
+        return "embedded engine (" + engine.hosts().size() + " hosts)";
+    }
+
+    @Override
+    public void close(Duration drain) {
+        engine.close(drain);
+    }
+}
