@@ -157,15 +157,13 @@ public final class HostPool {
             return;
         }
         if (state == HostState.DEAD || state == HostState.PAUSED) {
-            conLost++;
-            t.future.complete(ReplyTokens.CON_LOST);
+            fail(t, ReplyTokens.CON_LOST);
             return;
         }
         if (queue.size() >= settings.maxQueuedPerHost() || !engine.reserveQueueSlot()) {
-            busy++;
             log.warn("{}: queue full ({} queued here), answering {}", name(), queue.size(),
                     ReplyTokens.CON_BUSY);
-            t.future.complete(ReplyTokens.CON_BUSY);
+            fail(t, ReplyTokens.CON_BUSY);
             return;
         }
         queue.addLast(t);
@@ -334,10 +332,9 @@ public final class HostPool {
     }
 
     void onReply(LondConnection c, Transaction t, String reply, long now) {
-        if (t != null && t.tag != HEALTH_CHECK) {
+        if (t != null && t.tag != HEALTH_CHECK && t.future.complete(reply)) {
             replies++;
             latency.record(now - t.submittedAt);
-            t.future.complete(reply);
         }
         becameIdle(c, now);
     }
@@ -370,6 +367,7 @@ public final class HostPool {
      * working connection, queued work gets a fresh connection instead.
      */
     void onConnectionFailed(LondConnection c, SessionAction.Failed f, Transaction t, long now) {
+        boolean probeFailed = state == HostState.DEAD;
         connections.remove(c);
         idle.remove(c);
         boolean wasHandshaking = c.handshaking;
@@ -378,7 +376,6 @@ public final class HostPool {
         }
         boolean healthCheck = t != null && t.tag == HEALTH_CHECK;
         if (t != null && !healthCheck && !t.isDone()) {
-            conLost++;
             if (f.kind() == org.loncapa.lonc.core.protocol.FailureKind.TIMEOUT) {
                 timeouts++;
                 log.warn("A socket timeout was detected on {} #{}: failing transaction {}", name(),
@@ -387,7 +384,7 @@ public final class HostPool {
                 log.warn("Failing transaction {} on {} #{}: {}", commandForLog(t.command), name(),
                         c.id, f.reason());
             }
-            t.future.complete(ReplyTokens.CON_LOST);
+            fail(t, ReplyTokens.CON_LOST);
         }
         boolean counts = f.during() != LondSession.State.IDLE && !healthCheck;
         if (counts) {
@@ -398,7 +395,9 @@ public final class HostPool {
             log.info("Connection {} to {} closed while idle: {}", c.id, name(), f.reason());
         }
         if (state == HostState.DEAD) {
-            scheduleProbe(now);
+            if (probeFailed) {
+                scheduleProbe(now); // markDead schedules the first probe itself
+            }
             return;
         }
         if (wasHandshaking) {
@@ -432,10 +431,7 @@ public final class HostPool {
         Transaction t;
         while ((t = queue.peekFirst()) != null) {
             dequeue();
-            if (!t.isDone()) {
-                conLost++;
-                t.future.complete(ReplyTokens.CON_LOST);
-            }
+            fail(t, ReplyTokens.CON_LOST);
         }
     }
 
@@ -457,6 +453,19 @@ public final class HostPool {
         long jitter = d / 2 == 0 ? 0 : (long) (engine.random().nextDouble() * (d / 2));
         nextProbeAt = now + d / 2 + jitter;
         probeDelay = Math.min(settings.probeMaxNanos(), probeDelay * 2);
+    }
+
+    /** Completes {@code t} with a lonc token, counting it only if this completed it. */
+    private boolean fail(Transaction t, String token) {
+        if (!t.future.complete(token)) {
+            return false;
+        }
+        if (ReplyTokens.CON_BUSY.equals(token)) {
+            busy++;
+        } else {
+            conLost++;
+        }
+        return true;
     }
 
     /** The caller cancelled: forget it if queued, abandon its connection if on the wire. */
@@ -565,10 +574,8 @@ public final class HostPool {
                 it.remove();
                 engine.releaseQueueSlot();
                 queuedWithDeadline--;
-                if (!t.isDone()) {
+                if (fail(t, ReplyTokens.CON_LOST)) {
                     timeouts++;
-                    conLost++;
-                    t.future.complete(ReplyTokens.CON_LOST);
                 }
             }
         }
@@ -648,9 +655,8 @@ public final class HostPool {
         failQueue();
         for (LondConnection c : new ArrayList<>(connections)) {
             Transaction t = c.current;
-            if (t != null && !t.isDone() && t.tag != HEALTH_CHECK) {
-                conLost++;
-                t.future.complete(ReplyTokens.CON_LOST);
+            if (t != null && t.tag != HEALTH_CHECK) {
+                fail(t, ReplyTokens.CON_LOST);
             }
             c.current = null;
             retire(c, "shutting down");

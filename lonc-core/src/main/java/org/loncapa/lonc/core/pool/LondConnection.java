@@ -126,11 +126,12 @@ final class LondConnection implements EventLoop.Handler {
         }
         buf.flip();
         if (tls != null) {
+            // TlsPhase takes every byte; on completion it hands leftover plain text to the reader
             tls.receive(buf, now);
-            if (tls != null || !buf.hasRemaining()) {
+            if (tls != null || session.isClosed()) {
                 return;
             }
-            // TLS finished within this read: the rest of the bytes are plain text again
+            buf.position(buf.limit());
         }
         try {
             reader.feed(buf);
