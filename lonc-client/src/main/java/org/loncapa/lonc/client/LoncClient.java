@@ -43,7 +43,11 @@ import org.loncapa.lonc.core.deferred.DeferredStore;
 import org.loncapa.lonc.core.deferred.PermLog;
 import org.loncapa.lonc.core.deferred.RealStoreIo;
 import org.loncapa.lonc.core.deferred.SaveResult;
+import org.loncapa.lonc.core.deferred.DeferredReplayer;
 import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.tls.TlsConfigException;
+import org.loncapa.lonc.core.tls.TlsContexts;
+import org.loncapa.lonc.core.tls.TlsFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,11 +166,11 @@ public final class LoncClient implements AutoCloseable {
      * <lonTabDir>/hosts.tab}. Settings not in these files keep their defaults and can still be
      * changed on the builder.
      *
-     * @throws ConfigException naming the file and line of a missing or broken setting
+     * @throws ConfigException naming the file (and line) of a missing or broken setting, host
+     *     table entry or certificate file
      */
     public static Builder fromConfig(Path loncapaConf) throws ConfigException {
-        LoncapaConfig conf = LoncapaConfig.load(loncapaConf);
-        return fromConfig(conf, HostTable.parse(conf.hostsTabFile()));
+        return fromConfig(loncapaConf, null);
     }
 
     /**
@@ -180,12 +184,16 @@ public final class LoncClient implements AutoCloseable {
 
     /**
      * A builder from already loaded configuration: hosts from the table ({@link RemoteHost} per
-     * DNS hostname, lond's port from {@code londPort}), {@code loncAllowInsecure}, {@code
-     * lonVersion}, local-mode key files in {@code lonIDsDir}, the daemon's sockets in {@code
-     * lonSockDir}, deferred transactions in {@code <lonSockDir>/delayed} with the perm log in
-     * {@code <lonDaemons>/logs/lonnet.perm.log}.
+     * DNS hostname, lond's port from {@code londPort}, the machine of {@code lonHostID} marked as
+     * this host for local key mode), {@code loncAllowInsecure}, {@code lonVersion}, local-mode
+     * key files in {@code lonIDsDir}, ssl key mode when the CA, host certificate and key named by
+     * {@code lonCertificateDirectory} and {@code lonnet*} all exist, the daemon's sockets in
+     * {@code lonSockDir}, deferred transactions in {@code <lonSockDir>/delayed} with the perm log
+     * in {@code <lonDaemons>/logs/lonnet.perm.log}.
+     *
+     * @throws ConfigException if the certificate files exist but cannot be used
      */
-    public static Builder fromConfig(LoncapaConfig conf, HostTable table) {
+    public static Builder fromConfig(LoncapaConfig conf, HostTable table) throws ConfigException {
         Builder b = new Builder(conf.lonHostID())
                 .hosts(ConfiguredHosts.remoteHosts(table, conf.lonHostID(), conf.londPort()))
                 .allowInsecure(conf.loncAllowInsecure())
@@ -193,6 +201,16 @@ public final class LoncClient implements AutoCloseable {
                 .lonVersion(conf.lonVersion().orElse(null))
                 .deferredStore(conf.delayedDir(), conf.permLogFile());
         b.socketDir = conf.lonSockDir();
+        TlsFiles tls = new TlsFiles(conf.caFile(), conf.certFile(), conf.keyFile());
+        if (tls.allExist()) {
+            try {
+                b.sslContext(TlsContexts.forClient(tls));
+            } catch (TlsConfigException e) {
+                throw new ConfigException(e.file(), 0, e.getMessage(), e);
+            }
+        } else {
+            log.debug("ssl key mode off: missing {}", tls.missing());
+        }
         return b;
     }
 
@@ -480,6 +498,7 @@ public final class LoncClient implements AutoCloseable {
         private int daemonMaxQueued = DEFAULT_DAEMON_MAX_QUEUED;
         private Clock clock = Clock.systemDefaultZone();
         private DaemonAdmin admin;
+        private boolean replayDeferred = true;
         private boolean built;
 
         private Builder(String myLonId) {
@@ -621,6 +640,19 @@ public final class LoncClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Embedded mode with a deferred store: whether this client's engine replays the deferred
+         * transactions of a host as soon as it is reachable, as the lonc daemon does (at-least-once,
+         * rate-limited; requests lond refuses are moved to hold). Default true: with no daemon,
+         * nothing else would deliver what {@link LoncClient#critical} deferred. Turn it off when a
+         * lonc daemon (Perl or Java) serves the same {@code lonSockDir}, or in short-lived tools;
+         * two replayers of one directory may deliver a request twice.
+         */
+        public Builder replayDeferred(boolean on) {
+            this.replayDeferred = on;
+            return this;
+        }
+
         /** Daemon mode: requests in progress at once (blocking I/O threads). Default 32. */
         public Builder daemonThreads(int n) {
             if (n < 1) {
@@ -677,7 +709,11 @@ public final class LoncClient implements AutoCloseable {
             }
             Transport transport;
             if (mode == Mode.EMBEDDED) {
-                transport = new EmbeddedTransport(engine.hosts(hosts).build());
+                EmbeddedTransport et = new EmbeddedTransport(engine.hosts(hosts).build());
+                if (store != null && replayDeferred) {
+                    et.replayDeferred(store, permLog, clock);
+                }
+                transport = et;
             } else {
                 if (socketDir == null) {
                     throw new IllegalStateException("daemon mode needs lonSockDir:"

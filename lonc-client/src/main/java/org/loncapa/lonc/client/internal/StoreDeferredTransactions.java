@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link DeferredTransactions} on the files themselves, for the embedded client (no daemon):
  * listing, holding and releasing through the {@link DeferredStore}, and {@link #flush} replaying
- * through the client's own engine, one request at a time, deleting a file only after lond
- * replied (at-least-once) and writing the perm log's {@code S:} line as Perl lonc does.
+ * through the client's own engine, one request at a time, on the caller's thread (so a CLI can
+ * report how many were delivered): a file is deleted only after lond replied (at-least-once) with
+ * the perm log's {@code S:} line as Perl lonc writes it; a file lond refuses ({@code refused},
+ * {@code rejected}, {@code unknown_cmd}, {@code error...}) is moved to hold, as the engine's
+ * {@code DeferredReplayer} does. If that replayer runs in the same process, a file may be sent by
+ * both (at-least-once allows it).
  *
  * <p>Thread-safe as far as the store is; a flush runs on the caller's thread.
  */
@@ -95,12 +99,25 @@ public final class StoreDeferredTransactions implements DeferredTransactions {
                         e.name(), r.line());
                 break;
             }
+            if (isRefusal(r)) {
+                // the same policy as the engine's DeferredReplayer: keep it for an operator
+                store.hold(e);
+                log.warn("lond refused deferred transaction {} ({}): moved to hold", e.name(),
+                        r.kind());
+                continue;
+            }
             store.delete(e);
             permLog.logReplayed(lonId, ProtocolChoices.SETHOST_PREFIX + lonId + ":" + cmd.get());
             log.info("A delayed transaction was completed: {}", Redaction.forLog(cmd.get()));
             delivered++;
         }
         return delivered;
+    }
+
+    /** lond answered, but the request will never succeed as it is (DeferredReplayer's rule). */
+    private static boolean isRefusal(Reply r) {
+        return r.kind() == Reply.Kind.REFUSED || r.kind() == Reply.Kind.REJECTED
+                || r.kind() == Reply.Kind.UNKNOWN_CMD || r.line().startsWith("error");
     }
 
     @Override

@@ -53,7 +53,7 @@ class StoreDeferredTransactionsTest {
         store.save("msul1", "put:a");
         store.save("msul1", "encrypt:passwd:msu:jdoe:x");
         store.save("msul2", "put:c");
-        StoreDeferredTransactions d = deferred((id, cmd) -> cmd.startsWith("encrypt") ? "refused" : "ok");
+        StoreDeferredTransactions d = deferred((id, cmd) -> "ok");
         assertEquals(2, d.flush("msul1"));
         assertEquals(List.of("msul1 put:a", "msul1 encrypt:passwd:msu:jdoe:x"), sent);
         assertEquals(List.of(), d.list("msul1"));
@@ -62,6 +62,19 @@ class StoreDeferredTransactionsTest {
         assertTrue(perm.contains(":S:msul1 :sethost:msul1:put:a:"), perm);
         assertTrue(perm.contains(":S:msul1 :sethost:msul1:encrypt:passwd"), perm);
         assertTrue(!perm.contains("jdoe"), perm);
+    }
+
+    @Test
+    void whatLondRefusesIsHeldNotDeleted() throws IOException {
+        store.save("msul1", "put:a");
+        store.save("msul1", "badcmd:b");
+        store.save("msul1", "put:c");
+        StoreDeferredTransactions d = deferred((id, cmd) -> cmd.startsWith("badcmd") ? "unknown_cmd" : "ok");
+        assertEquals(2, d.flush("msul1"));
+        List<DeferredItem> left = d.list("msul1");
+        assertEquals(1, left.size());
+        assertTrue(left.get(0).held());
+        assertEquals("badcmd:b", left.get(0).command());
     }
 
     @Test
