@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.loncapa.lonc.client.DeferredItem;
+import org.loncapa.lonc.client.FlushResult;
 import org.loncapa.lonc.client.LoncClient;
 import org.loncapa.lonc.client.internal.Json;
 import picocli.CommandLine.Command;
@@ -96,8 +97,10 @@ final class DeferredCommand implements Callable<Integer> {
 
     @Command(name = "flush", mixinStandardHelpOptions = true,
             header = "Replay a lonID's pending transactions now.",
-            description = {"Replay a lonID's pending transactions now, oldest first, stopping at",
-                "the first that gets no reply. Prints how many were delivered."})
+            description = {"Replay a lonID's pending transactions now, oldest first. Embedded this",
+                "command replays them itself, stopping at the first that gets no reply; with",
+                "--daemon the daemon replays them in the background. Prints",
+                "'delivered=<n> pending=<m>'."})
     static final class Flush implements Callable<Integer> {
         @ParentCommand
         DeferredCommand parent;
@@ -111,8 +114,13 @@ final class DeferredCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (LoncClient client = parent.cli.openClient()) {
-                int n = client.deferred().flush(lonId);
-                spec.commandLine().getOut().println(n);
+                FlushResult r = client.deferred().flush(lonId);
+                spec.commandLine().getOut().println("delivered=" + r.delivered() + " pending="
+                        + r.pending());
+                if (r.background()) {
+                    spec.commandLine().getErr().println("lonc: the daemon replays them in the"
+                            + " background; 'deferred list " + lonId + "' shows what is left");
+                }
                 return ExitCodes.OK;
             }
         }

@@ -56,7 +56,7 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
     boolean daemon;
 
     @Option(names = "--admin-socket", paramLabel = "<path>",
-            description = "The daemon's admin socket (default: <lonSockDir>/lonc.admin).")
+            description = "The daemon's admin socket (default: <lonSockDir>/.lonc-admin).")
     Path adminSocket;
 
     @Option(names = "--timeout", paramLabel = "<duration>", defaultValue = "30s",

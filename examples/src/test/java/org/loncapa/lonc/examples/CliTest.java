@@ -206,7 +206,7 @@ class CliTest {
         Path file = Files.writeString(delayed.resolve("1700000000.1.4242.putmsujdoex1.msul1"),
                 "put:msu:jdoe:x=1\n");
         Run r = lonc("--config", c(), "deferred", "flush", "msul1");
-        assertEquals(new Run(0, "1\n", r.err()), r);
+        assertEquals(new Run(0, "delivered=1 pending=0\n", r.err()), r);
         assertTrue(Files.notExists(file));
         RecordedRequest req = lond.takeRequest(Duration.ofSeconds(5));
         assertEquals("put:msu:jdoe:x=1", req.command());
@@ -248,12 +248,28 @@ class CliTest {
             daemon.listen("lond.test").dispatch(req -> "from-daemon:" + req.line());
             HostStatus s = new HostStatus("lond.test", List.of("msul1"), HostState.DEAD, null, null,
                     0, 0, 0, 0, 0, 1200, 9, 0, 5, 0, 9, 0, -1, -1, -1, new long[0]);
-            daemon.admin("lonc.admin", line -> Json.write(Map.of("ok", true, "hosts", List.of(s))));
+            daemon.admin(".lonc-admin", line -> switch ((String) Json.parseObject(line).get("cmd")) {
+                case "status" -> Json.write(Map.of("ok", true, "hosts", List.of(s)));
+                case "deferred-list" -> Json.write(Map.of("ok", true, "items", List.of(Map.of(
+                        "file", "1700000000.1.42.putx.msul1", "lonId", "msul1", "host", "lond.test",
+                        "savedAt", "2023-11-14T22:13:20Z", "ageSeconds", 5,
+                        "description", "1700000000.1.42.putx.msul1 age PT5S size 6: put:x",
+                        "held", false))));
+                case "deferred-flush" -> "{\"ok\":true}";
+                default -> "{\"ok\":false,\"error\":\"unknown cmd\"}";
+            });
             Run r = lonc("--config", c(), "--daemon", "send", "msul1", "echo:x");
             assertEquals(new Run(0, "from-daemon:sethost:msul1:echo:x\n", ""), r);
             Run st = lonc("--config", c(), "--daemon", "status");
             assertEquals(0, st.code());
             assertTrue(st.out().contains("DEAD"), st.out());
+            Run list = lonc("--config", c(), "--daemon", "deferred", "list", "msul1");
+            assertEquals(0, list.code(), list.err());
+            assertTrue(list.out().contains("1700000000.1.42.putx.msul1") && list.out().contains("put:x"),
+                    list.out());
+            Run flush = lonc("--config", c(), "--daemon", "deferred", "flush", "msul1");
+            assertEquals(new Run(0, "delivered=0 pending=1\n", flush.err()), flush);
+            assertTrue(flush.err().contains("background"), flush.err());
             assertEquals(0, lond.connectionCount(), "the daemon mode never talks to lond itself");
         }
     }

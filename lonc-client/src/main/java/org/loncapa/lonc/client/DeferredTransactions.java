@@ -22,14 +22,14 @@ public interface DeferredTransactions {
     List<DeferredItem> list(String lonId) throws IOException;
 
     /**
-     * Replays the pending transactions of {@code lonId} now, in order, stopping at the first
-     * that does not get a reply from lond (the rest stay for later). A file is deleted only
-     * after lond replied to it (at-least-once delivery). Files saved in the last few seconds
-     * are left alone: lonnet may still be reading them back.
-     *
-     * @return how many were delivered
+     * Replays the pending transactions of {@code lonId} now. Embedded: in order on the calling
+     * thread, stopping at the first that gets no reply from lond (the rest stay for later);
+     * what lond refuses is moved to hold. Daemon mode: the daemon is asked to replay the host
+     * now, in the background at its own rate. Either way a file is deleted only after lond
+     * replied to it (at-least-once delivery), and files saved in the last few seconds are left
+     * alone: lonnet may still be reading them back.
      */
-    int flush(String lonId) throws IOException;
+    FlushResult flush(String lonId) throws IOException;
 
     /**
      * Moves pending transactions to {@code hold/}, where they are not replayed.

@@ -539,7 +539,7 @@ public final class LoncClient implements AutoCloseable {
 
         /**
          * The daemon's admin socket (status and deferred operations in daemon mode). Default:
-         * {@code <lonSockDir>/lonc.admin}.
+         * {@code <lonSockDir>/.lonc-admin}.
          */
         public Builder adminSocket(Path socket) {
             this.adminSocket = socket;
@@ -741,7 +741,11 @@ public final class LoncClient implements AutoCloseable {
             LoncClient[] self = new LoncClient[1];
             DeferredTransactions deferred;
             if (mode == Mode.DAEMON) {
-                deferred = new AdminDeferredTransactions(admin);
+                Map<String, String> names = new LinkedHashMap<>();
+                for (RemoteHost h : hosts) {
+                    h.lonIds().forEach(id -> names.put(id, h.name()));
+                }
+                deferred = new AdminDeferredTransactions(admin, names);
             } else if (s != null) {
                 deferred = new StoreDeferredTransactions(s, p, clock,
                         (id, cmd) -> self[0].reply(id, cmd));

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,6 @@ class ConfigAndAdminTest {
     Path sockets;
     FakeDaemonSockets daemon;
     LoncClient client;
-    volatile String lastAdminRequest;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -98,20 +99,30 @@ class ConfigAndAdminTest {
         HostStatus s1 = new HostStatus("s1.example.edu", List.of("msul1"), HostState.UP, "ssl",
                 "version:$Revision: 1.489 $", 0, 2, 0, 0, 5, -1, 7, 7, 0, 0, 0, 0, 100, 200, 300,
                 new long[] {1, 2});
-        DeferredItem item = new DeferredItem("1.2.3.putx.msul1", "msul1", Instant.ofEpochSecond(1),
-                6, false, "put:x");
-        daemon.admin("lonc.admin", line -> {
-            lastAdminRequest = line;
+        // as the daemon writes a host: its own members, then the HostStatus fields
+        Map<String, Object> host = new LinkedHashMap<>();
+        host.put("status", "s1.example.edu\tUP");
+        host.put("sockets", List.of("s1.example.edu"));
+        host.put("connections", 2);
+        host.putAll(Json.recordToMap(s1));
+        String pending = "1700000000.1.42.putx.msul1";
+        String held = "1700000001.2.42.puty.msul1";
+        List<String> requests = new CopyOnWriteArrayList<>();
+        daemon.admin(".lonc-admin", line -> {
+            requests.add(line);
             Map<String, Object> req = Json.parseObject(line);
-            switch ((String) req.get("op")) {
+            switch ((String) req.get("cmd")) {
                 case "status":
-                    return Json.write(Map.of("ok", true, "hosts", List.of(s1)));
-                case "deferred.list":
-                    return Json.write(Map.of("ok", true, "items", List.of(item)));
-                case "deferred.flush":
-                    return "{\"ok\":true,\"delivered\":4}";
+                    return Json.write(Map.of("ok", true, "pid", 42, "hosts", List.of(host)));
+                case "deferred-list":
+                    return Json.write(Map.of("ok", true, "items", List.of(
+                            item(pending, false, "put:x"), item(held, true, "put:y"))));
+                case "deferred-flush":
+                case "deferred-hold":
+                case "deferred-release":
+                    return "{\"ok\":true}";
                 default:
-                    return "{\"ok\":false,\"error\":\"no such operation\"}";
+                    return "{\"ok\":false,\"error\":\"unknown cmd\"}";
             }
         });
         client = LoncClient.fromConfig(conf).daemon().build();
@@ -119,17 +130,52 @@ class ConfigAndAdminTest {
         assertEquals(1, all.size());
         assertEquals(Json.write(s1), Json.write(all.get(0)));
         assertEquals("s1.example.edu", client.status("msul1").orElseThrow().name());
-        assertEquals(List.of(item), client.deferred().list("msul1"));
-        assertEquals("{\"op\":\"deferred.list\",\"lonid\":\"msul1\"}", lastAdminRequest);
-        assertEquals(4, client.deferred().flush("msul1"));
-        IOException e = assertThrows(IOException.class, () -> client.deferred().hold("msul1"));
-        assertTrue(e.getMessage().contains("no such operation"), e.getMessage());
+
+        List<DeferredItem> items = client.deferred().list("msul1");
+        assertEquals("{\"cmd\":\"deferred-list\",\"host\":\"s1.example.edu\"}", last(requests));
+        assertEquals(List.of(new DeferredItem(pending, "msul1", Instant.ofEpochSecond(1_700_000_000L),
+                6, false, "put:x"), new DeferredItem(held, "msul1",
+                Instant.ofEpochSecond(1_700_000_001L), 6, true, "put:y")), items);
+
+        assertEquals(new FlushResult(0, 1, true), client.deferred().flush("msul1"));
+        assertEquals("{\"cmd\":\"deferred-flush\",\"host\":\"s1.example.edu\"}", last(requests));
+        assertEquals(1, client.deferred().hold("msul1").size());
+        assertEquals("{\"cmd\":\"deferred-hold\",\"file\":\"" + pending + "\"}", last(requests));
+        assertEquals(1, client.deferred().release(held).size());
+        assertEquals("{\"cmd\":\"deferred-release\",\"file\":\"" + held + "\"}", last(requests));
+        assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> client.deferred().release("1.2.3.nope.msul1"));
+        assertThrows(IOException.class, () -> client.deferred().flush("nosuch"));
+    }
+
+    static Map<String, Object> item(String file, boolean held, String cmd) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", file);
+        m.put("lonId", "msul1");
+        m.put("host", "s1.example.edu");
+        m.put("savedAt", Instant.ofEpochSecond(Long.parseLong(file.substring(0, 10))).toString());
+        m.put("ageSeconds", 100);
+        m.put("description", file + " age PT100S size 6: " + cmd);
+        m.put("held", held);
+        return m;
+    }
+
+    static String last(List<String> l) {
+        return l.get(l.size() - 1);
+    }
+
+    @Test
+    void adminErrorsAreIOExceptionsWithTheDaemonsReason() throws Exception {
+        daemon.admin(".lonc-admin", line -> "{\"ok\":false,\"error\":\"unknown host x\"}");
+        client = LoncClient.fromConfig(conf).daemon().build();
+        IOException e = assertThrows(IOException.class, client::status);
+        assertTrue(e.getMessage().contains("unknown host x"), e.getMessage());
     }
 
     @Test
     void noAdminSocketIsAClearIOException() throws Exception {
         client = LoncClient.fromConfig(conf).daemon().build();
         IOException e = assertThrows(IOException.class, client::status);
-        assertTrue(e.getMessage().contains("lonc.admin"), e.getMessage());
+        assertTrue(e.getMessage().contains(".lonc-admin"), e.getMessage());
     }
 }

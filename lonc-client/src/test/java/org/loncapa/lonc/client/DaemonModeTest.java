@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -161,11 +162,21 @@ class DaemonModeTest {
     void sendCompletesOnTheCallbackExecutor() throws Exception {
         ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-callbacks"));
         try {
+            CountDownLatch registered = new CountDownLatch(1);
+            daemon.dispatch(r -> {
+                try {
+                    registered.await(); // answer only once the dependent stage is attached
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "echo:" + r.line();
+            });
             client = builder().callbackExecutor(callbacks).build();
-            String thread = client.send("msul1", "ping")
-                    .thenApply(r -> Thread.currentThread().getName() + " " + r.line())
-                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertEquals("app-callbacks echo:sethost:msul1:ping", thread);
+            CompletableFuture<String> thread = client.send("msul1", "ping")
+                    .thenApply(r -> Thread.currentThread().getName() + " " + r.line());
+            registered.countDown();
+            assertEquals("app-callbacks echo:sethost:msul1:ping",
+                    thread.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         } finally {
             callbacks.shutdownNow();
         }

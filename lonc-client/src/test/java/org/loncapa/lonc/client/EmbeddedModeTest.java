@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -139,10 +140,20 @@ class EmbeddedModeTest {
         startLond();
         ExecutorService callbacks = Executors.newSingleThreadExecutor(r -> new Thread(r, "app-callbacks"));
         try {
+            CountDownLatch registered = new CountDownLatch(1);
+            lond.dispatcher(r -> {
+                try {
+                    registered.await(); // answer only once the dependent stage is attached
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Response.reply("late");
+            });
             client = builder().callbackExecutor(callbacks).build();
-            String t = client.send("msul1", "ping").thenApply(r -> Thread.currentThread().getName())
-                    .get(10, TimeUnit.SECONDS);
-            assertEquals("app-callbacks", t);
+            CompletableFuture<String> t = client.send("msul1", "slow")
+                    .thenApply(r -> Thread.currentThread().getName() + " " + r.line());
+            registered.countDown();
+            assertEquals("app-callbacks late", t.get(10, TimeUnit.SECONDS));
         } finally {
             callbacks.shutdownNow();
         }
@@ -273,11 +284,12 @@ class EmbeddedModeTest {
         assertEquals(1, client.deferred().list("msul1").size());
         assertEquals(2, client.deferred().list().size());
         lond.restart();
-        assertEquals(0, client.deferred().flush("msul1"), "too young: lonnet may still read them back");
+        assertEquals(new FlushResult(0, 1, false), client.deferred().flush("msul1"),
+                "too young: lonnet may still read them back");
         clock.advance(Duration.ofSeconds(10));
         Await.until("host up", () -> client.reply("msul1", "ping").isAnswer());
-        assertEquals(1, client.deferred().flush("msul1"));
-        assertEquals(1, client.deferred().flush("msul2"));
+        assertEquals(new FlushResult(1, 0, false), client.deferred().flush("msul1"));
+        assertEquals(new FlushResult(1, 0, false), client.deferred().flush("msul2"));
         assertTrue(delayed().isEmpty());
         List<String> commands = new ArrayList<>();
         RecordedRequest r;

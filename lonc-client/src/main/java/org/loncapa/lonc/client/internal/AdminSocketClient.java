@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,22 +22,23 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
  * A client of the daemon's admin socket: one JSON object per line each way, one request per
- * connection. The vocabulary below is this client's proposal, not yet checked against the daemon
- * (which defines the admin protocol); every name of it is in {@link Wire} so that it can be
- * changed in one place. Host status objects are read by the component names of {@link
- * HostStatus} (what Jackson writes for a record), deferred items by those of {@link
- * DeferredItem}.
+ * connection. The vocabulary follows the daemon's {@code AdminService} as read on its
+ * development branch (not yet merged when this was written); every name of it is in {@link
+ * Wire}, so a change on the daemon's side is a change in one place here:
  *
  * <pre>
- * → {"op":"status"}                                  ← {"ok":true,"hosts":[{HostStatus}...]}
- * → {"op":"deferred.list","lonid":"msul1"|null}      ← {"ok":true,"items":[{DeferredItem}...]}
- * → {"op":"deferred.flush","lonid":"msul1"}          ← {"ok":true,"delivered":3}
- * → {"op":"deferred.hold","target":"msul1"|id}       ← {"ok":true,"items":[...]}
- * → {"op":"deferred.release","target":"msul1"|id}    ← {"ok":true,"items":[...]}
- * any failure                                        ← {"ok":false,"error":"text"}
+ * → {"cmd":"status"}                         ← {"ok":true,...,"hosts":[{HostStatus fields...}...]}
+ * → {"cmd":"deferred-list"[,"host":h]}       ← {"ok":true,"items":[{"file","lonId","host",
+ *                                                 "savedAt","ageSeconds","description","held"}...]}
+ * → {"cmd":"deferred-flush","host":h}        ← {"ok":true}
+ * → {"cmd":"deferred-hold","file":f}         ← {"ok":true}      (also deferred-release)
+ * any failure                                ← {"ok":false,"error":"text"}
  * </pre>
  *
- * <p>Thread-safe (no shared state besides the settings); blocking.
+ * Host status objects are read by the component names of {@link HostStatus} (what Jackson writes
+ * for a record); other members are ignored.
+ *
+ * <p>Thread-safe (no state besides the settings); blocking.
  */
 public final class AdminSocketClient implements DaemonAdmin {
 
@@ -43,21 +46,27 @@ public final class AdminSocketClient implements DaemonAdmin {
     public static final class Wire {
         private Wire() {}
 
-        /** Default file name of the admin socket inside {@code lonSockDir}. */
-        public static final String DEFAULT_SOCKET_NAME = "lonc.admin";
-        static final String OP = "op";
+        /**
+         * Default file name of the admin socket inside {@code lonSockDir}: the daemon's default
+         * (a leading dot, which no hostname or lonID can have).
+         */
+        public static final String DEFAULT_SOCKET_NAME = ".lonc-admin";
+        static final String CMD = "cmd";
         static final String OK = "ok";
         static final String ERROR = "error";
         static final String STATUS = "status";
         static final String HOSTS = "hosts";
-        static final String DEFERRED_LIST = "deferred.list";
-        static final String DEFERRED_FLUSH = "deferred.flush";
-        static final String DEFERRED_HOLD = "deferred.hold";
-        static final String DEFERRED_RELEASE = "deferred.release";
-        static final String LONID = "lonid";
-        static final String TARGET = "target";
+        static final String HOST = "host";
+        static final String FILE = "file";
+        static final String DEFERRED_LIST = "deferred-list";
+        static final String DEFERRED_FLUSH = "deferred-flush";
+        static final String DEFERRED_HOLD = "deferred-hold";
+        static final String DEFERRED_RELEASE = "deferred-release";
         static final String ITEMS = "items";
-        static final String DELIVERED = "delivered";
+        static final String ITEM_LON_ID = "lonId";
+        static final String ITEM_SAVED_AT = "savedAt";
+        static final String ITEM_DESCRIPTION = "description";
+        static final String ITEM_HELD = "held";
         /** Longest answer line accepted (a status of thousands of hosts fits easily). */
         static final int MAX_ANSWER_BYTES = 16 << 20;
     }
@@ -67,7 +76,7 @@ public final class AdminSocketClient implements DaemonAdmin {
 
     /**
      * @param socket the admin socket
-     * @param timeout how long one operation may take (a flush replays many requests)
+     * @param timeout how long one operation may take
      */
     public AdminSocketClient(Path socket, Duration timeout) {
         this.socket = Objects.requireNonNull(socket, "socket");
@@ -84,65 +93,82 @@ public final class AdminSocketClient implements DaemonAdmin {
         Map<String, Object> answer = call(request(Wire.STATUS));
         List<HostStatus> out = new ArrayList<>();
         for (Map<String, Object> m : objects(answer, Wire.HOSTS)) {
-            out.add(convert(m, HostStatus.class));
+            try {
+                out.add(Json.toRecord(m, HostStatus.class));
+            } catch (RuntimeException e) {
+                throw new IOException("the daemon sent a host status this client cannot read: "
+                        + e.getMessage(), e);
+            }
         }
         return out;
     }
 
     @Override
-    public List<DeferredItem> deferredList(String lonId) throws IOException {
+    public List<DeferredItem> deferredList(String host) throws IOException {
         Map<String, Object> req = request(Wire.DEFERRED_LIST);
-        req.put(Wire.LONID, lonId);
-        return items(call(req));
-    }
-
-    @Override
-    public int deferredFlush(String lonId) throws IOException {
-        Map<String, Object> req = request(Wire.DEFERRED_FLUSH);
-        req.put(Wire.LONID, Objects.requireNonNull(lonId, "lonId"));
-        Object n = call(req).get(Wire.DELIVERED);
-        if (!(n instanceof Number num)) {
-            throw new IOException("the daemon's answer has no '" + Wire.DELIVERED + "' count");
+        if (host != null) {
+            req.put(Wire.HOST, host);
         }
-        return num.intValue();
+        List<DeferredItem> out = new ArrayList<>();
+        for (Map<String, Object> m : objects(call(req), Wire.ITEMS)) {
+            out.add(item(m));
+        }
+        return out;
     }
 
     @Override
-    public List<DeferredItem> deferredHold(String lonIdOrId) throws IOException {
+    public void deferredFlush(String host) throws IOException {
+        Map<String, Object> req = request(Wire.DEFERRED_FLUSH);
+        req.put(Wire.HOST, Objects.requireNonNull(host, "host"));
+        call(req);
+    }
+
+    @Override
+    public void deferredHold(String file) throws IOException {
         Map<String, Object> req = request(Wire.DEFERRED_HOLD);
-        req.put(Wire.TARGET, Objects.requireNonNull(lonIdOrId, "lonIdOrId"));
-        return items(call(req));
+        req.put(Wire.FILE, Objects.requireNonNull(file, "file"));
+        call(req);
     }
 
     @Override
-    public List<DeferredItem> deferredRelease(String lonIdOrId) throws IOException {
+    public void deferredRelease(String file) throws IOException {
         Map<String, Object> req = request(Wire.DEFERRED_RELEASE);
-        req.put(Wire.TARGET, Objects.requireNonNull(lonIdOrId, "lonIdOrId"));
-        return items(call(req));
+        req.put(Wire.FILE, Objects.requireNonNull(file, "file"));
+        call(req);
     }
 
-    private static Map<String, Object> request(String op) {
+    private static Map<String, Object> request(String cmd) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put(Wire.OP, op);
+        m.put(Wire.CMD, cmd);
         return m;
     }
 
-    private List<DeferredItem> items(Map<String, Object> answer) throws IOException {
-        List<DeferredItem> out = new ArrayList<>();
-        for (Map<String, Object> m : objects(answer, Wire.ITEMS)) {
-            out.add(convert(m, DeferredItem.class));
+    /**
+     * A daemon item as a {@link DeferredItem}. The daemon's description is the store's
+     * {@code "<name> age <d> size <n>: <redacted command>"}; size and command are taken from it.
+     */
+    static DeferredItem item(Map<String, Object> m) throws IOException {
+        Object file = m.get(Wire.FILE);
+        Object lonId = m.get(Wire.ITEM_LON_ID);
+        Object saved = m.get(Wire.ITEM_SAVED_AT);
+        if (!(file instanceof String f) || !(lonId instanceof String id) || !(saved instanceof String at)) {
+            throw new IOException("the daemon sent a deferred item without file, lonId or savedAt");
         }
-        return out;
-    }
-
-    private static <R extends Record> R convert(Map<String, Object> m, Class<R> type)
-            throws IOException {
+        Instant savedAt;
         try {
-            return Json.toRecord(m, type);
-        } catch (RuntimeException e) {
-            throw new IOException("the daemon sent a " + type.getSimpleName()
-                    + " this client cannot read: " + e.getMessage(), e);
+            savedAt = Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            throw new IOException("the daemon sent a bad savedAt: " + at, e);
         }
+        String description = m.get(Wire.ITEM_DESCRIPTION) instanceof String d ? d : "";
+        long size = 0;
+        String command = description;
+        java.util.regex.Matcher x = java.util.regex.Pattern.compile(" size (\\d+): ").matcher(description);
+        if (x.find()) {
+            size = Long.parseLong(x.group(1));
+            command = description.substring(x.end());
+        }
+        return new DeferredItem(f, id, savedAt, size, Boolean.TRUE.equals(m.get(Wire.ITEM_HELD)), command);
     }
 
     @SuppressWarnings("unchecked")
@@ -182,7 +208,7 @@ public final class AdminSocketClient implements DaemonAdmin {
             }
             if (!Boolean.TRUE.equals(answer.get(Wire.OK))) {
                 Object err = answer.get(Wire.ERROR);
-                throw new IOException("the daemon refused " + request.get(Wire.OP) + ": "
+                throw new IOException("the daemon refused " + request.get(Wire.CMD) + ": "
                         + (err == null ? "no reason given" : err));
             }
             return answer;

@@ -7,24 +7,26 @@ import org.loncapa.lonc.core.HostStatus;
 
 /**
  * What the client asks of a running daemon besides requests: the operations of its admin
- * socket. Kept to this small interface because the daemon's admin protocol is defined by the
- * daemon; {@link AdminSocketClient} is the one implementation. Implementations are thread-safe
- * and block; {@link IOException} means the daemon could not be asked or refused.
+ * socket. Kept to this small interface because the admin protocol belongs to the daemon;
+ * {@link AdminSocketClient} is the one implementation. Hosts are named by their DNS hostname
+ * (the name of their socket), deferred files by their file name in {@code delayed/}.
+ * Implementations are thread-safe and block; {@link IOException} means the daemon could not be
+ * asked, or refused (the message says why).
  */
 public interface DaemonAdmin {
 
     /** Status of every host. */
     List<HostStatus> status() throws IOException;
 
-    /** Deferred transactions of one lonID, or of all when {@code lonId} is null. */
-    List<DeferredItem> deferredList(String lonId) throws IOException;
+    /** Deferred transactions, pending and held, of one host, or of all when {@code host} is null. */
+    List<DeferredItem> deferredList(String host) throws IOException;
 
-    /** Replays a lonID's deferred transactions now; returns how many were delivered. */
-    int deferredFlush(String lonId) throws IOException;
+    /** Asks the daemon to replay a host's deferred transactions now (in the background). */
+    void deferredFlush(String host) throws IOException;
 
-    /** Holds the deferred transactions of a lonID, or one by id. */
-    List<DeferredItem> deferredHold(String lonIdOrId) throws IOException;
+    /** Moves one pending deferred file to hold. */
+    void deferredHold(String file) throws IOException;
 
-    /** Releases held deferred transactions of a lonID, or one by id. */
-    List<DeferredItem> deferredRelease(String lonIdOrId) throws IOException;
+    /** Moves one held deferred file back for replay. */
+    void deferredRelease(String file) throws IOException;
 }

@@ -163,13 +163,13 @@ public final class DaemonTransport implements Transport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Call c : calls) {
-            c.abort();
-        }
         for (Runnable r : io.shutdownNow()) {
             if (r instanceof Call c) {
                 c.complete(ReplyTokens.CON_LOST);
             }
+        }
+        for (Call c : calls) {
+            c.abort();
         }
     }
 
@@ -192,6 +192,11 @@ public final class DaemonTransport implements Transport {
                 return;
             }
             calls.add(this);
+            if (closed) { // read after the add: close() either sees this call or we see closed
+                calls.remove(this);
+                complete(ReplyTokens.CON_LOST);
+                return;
+            }
             try {
                 complete(exchange());
             } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.function.BiFunction;
 import org.loncapa.lonc.client.DeferredItem;
 import org.loncapa.lonc.client.DeferredTransactions;
+import org.loncapa.lonc.client.FlushResult;
 import org.loncapa.lonc.client.Reply;
 import org.loncapa.lonc.core.Redaction;
 import org.loncapa.lonc.core.deferred.DeferredEntry;
@@ -79,7 +80,7 @@ public final class StoreDeferredTransactions implements DeferredTransactions {
     }
 
     @Override
-    public int flush(String lonId) throws IOException {
+    public FlushResult flush(String lonId) throws IOException {
         int delivered = 0;
         for (DeferredEntry e : store.listReplayable(lonId, clock.instant())) {
             Optional<String> cmd = store.readCommand(e);
@@ -111,7 +112,7 @@ public final class StoreDeferredTransactions implements DeferredTransactions {
             log.info("A delayed transaction was completed: {}", Redaction.forLog(cmd.get()));
             delivered++;
         }
-        return delivered;
+        return new FlushResult(delivered, store.list(lonId).size(), false);
     }
 
     /** lond answered, but the request will never succeed as it is (DeferredReplayer's rule). */

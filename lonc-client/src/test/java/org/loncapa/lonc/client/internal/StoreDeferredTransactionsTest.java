@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loncapa.lonc.client.DeferredItem;
+import org.loncapa.lonc.client.FlushResult;
 import org.loncapa.lonc.client.Reply;
 import org.loncapa.lonc.core.deferred.DeferredStore;
 import org.loncapa.lonc.core.deferred.PermLog;
@@ -54,7 +55,7 @@ class StoreDeferredTransactionsTest {
         store.save("msul1", "encrypt:passwd:msu:jdoe:x");
         store.save("msul2", "put:c");
         StoreDeferredTransactions d = deferred((id, cmd) -> "ok");
-        assertEquals(2, d.flush("msul1"));
+        assertEquals(new FlushResult(2, 0, false), d.flush("msul1"));
         assertEquals(List.of("msul1 put:a", "msul1 encrypt:passwd:msu:jdoe:x"), sent);
         assertEquals(List.of(), d.list("msul1"));
         assertEquals(1, d.list("msul2").size());
@@ -70,7 +71,7 @@ class StoreDeferredTransactionsTest {
         store.save("msul1", "badcmd:b");
         store.save("msul1", "put:c");
         StoreDeferredTransactions d = deferred((id, cmd) -> cmd.startsWith("badcmd") ? "unknown_cmd" : "ok");
-        assertEquals(2, d.flush("msul1"));
+        assertEquals(new FlushResult(2, 0, false), d.flush("msul1"));
         List<DeferredItem> left = d.list("msul1");
         assertEquals(1, left.size());
         assertTrue(left.get(0).held());
@@ -83,7 +84,7 @@ class StoreDeferredTransactionsTest {
         store.save("msul1", "put:b");
         store.save("msul1", "put:c");
         StoreDeferredTransactions d = deferred((id, cmd) -> cmd.equals("put:b") ? "con_lost" : "ok");
-        assertEquals(1, d.flush("msul1"));
+        assertEquals(new FlushResult(1, 2, false), d.flush("msul1"));
         assertEquals(List.of("msul1 put:a", "msul1 put:b"), sent);
         List<DeferredItem> left = d.list("msul1");
         assertEquals(List.of("put:b", "put:c"), left.stream().map(DeferredItem::command).toList());
@@ -98,7 +99,7 @@ class StoreDeferredTransactionsTest {
         List<DeferredItem> held = d.hold("msul1");
         assertEquals(2, held.size());
         assertTrue(held.stream().allMatch(DeferredItem::held));
-        assertEquals(0, d.flush("msul1"), "held files are not replayed");
+        assertEquals(0, d.flush("msul1").delivered(), "held files are not replayed");
         assertEquals(3, d.list().size());
         assertEquals(2, d.list().stream().filter(DeferredItem::held).count());
 
@@ -107,7 +108,7 @@ class StoreDeferredTransactionsTest {
         assertEquals(1, released.size());
         assertEquals(false, released.get(0).held());
         assertEquals("put:a", released.get(0).command());
-        assertEquals(1, d.flush("msul1"));
+        assertEquals(new FlushResult(1, 0, false), d.flush("msul1"));
         assertEquals(List.of("msul1 put:a"), sent);
 
         assertEquals(1, d.release("msul1").size());
