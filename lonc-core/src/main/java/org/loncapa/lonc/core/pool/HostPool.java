@@ -81,7 +81,7 @@ public final class HostPool {
         /** The host has a ready connection after having none (called on the engine thread). */
         default void hostReady(HostPool pool, long now) {}
 
-        /** Called on every tick while the host has connections. */
+        /** Called on every tick (about once a second) for every host in use. */
         default void hostTick(HostPool pool, long now) {}
     }
 
@@ -556,9 +556,7 @@ public final class HostPool {
         if (!queue.isEmpty()) {
             pump(now);
         }
-        if (!connections.isEmpty()) {
-            listener.hostTick(this, now);
-        }
+        listener.hostTick(this, now);
     }
 
     /** A probe is one connection attempt while dead; success makes the host UP again. */
@@ -627,12 +625,16 @@ public final class HostPool {
     /** {@code close_connection_exit}: close idle connections now, busy ones when they finish. */
     public void closeConnections(long now) {
         for (LondConnection c : new ArrayList<>(connections)) {
+            if (c.handshaking) {
+                continue; // opened for queued work after the request; it is not an old connection
+            }
             if (c.current == null) {
                 retire(c, "close requested");
             } else {
                 c.retireWhenIdle = true;
             }
         }
+        pump(now);
     }
 
     /** Pauses the host: queued and new work fails with {@code con_lost}; connections close. */
