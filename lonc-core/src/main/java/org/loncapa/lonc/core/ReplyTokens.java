@@ -32,4 +32,17 @@ public final class ReplyTokens {
 
     /** lonnet {@code critical()}: could not be saved (or verified) in the deferred store. */
     public static final String CON_FAILED = "con_failed";
+
+    /**
+     * The daemon refused a request line longer than its limit ({@code maxRequestBytes}) and closed
+     * the connection; nothing was sent to lond. Starts with {@code rejected} so that lonnet logs
+     * it as a warning. Not a Perl lonc reply.
+     */
+    public static final String REJECTED_TOO_LONG = "rejected: request too long";
+
+    /**
+     * The daemon refused a request that is not a line of text (NUL or other control bytes, invalid
+     * UTF-8) and closed the connection; nothing was sent to lond. Not a Perl lonc reply.
+     */
+    public static final String REJECTED_MALFORMED = "rejected: malformed request";
 }

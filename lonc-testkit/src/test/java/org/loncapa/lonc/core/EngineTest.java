@@ -465,4 +465,34 @@ class EngineTest {
         engine.resume(HOST).get(5, TimeUnit.SECONDS);
         assertEquals("msul1", get(engine.submit("msul1", "ping")));
     }
+
+    @Test
+    void connectionsOlderThanTheMaximumLifetimeAreReplaced() throws Exception {
+        start(b -> b.maxConnectionLifetime(Duration.ofSeconds(60)).idleCheckAfter(Duration.ZERO));
+        get(engine.submit("msul1", "ping"));
+        int first = lond.takeRequest(Duration.ofSeconds(5)).connectionIndex();
+        tick(Duration.ofSeconds(61));
+        awaitStatus("old connection retired", x -> x.connections() == 0);
+        get(engine.submit("msul1", "ping"));
+        int second = lond.takeRequest(Duration.ofSeconds(5)).connectionIndex();
+        assertNotEquals(first, second, "a fresh connection (and a fresh DNS lookup) after the lifetime");
+        assertEquals(5, status().retriesLeft(), "retiring is not a failure");
+    }
+
+    @Test
+    void thousandsOfConfiguredHostsCostNothingUntilUsed() throws Exception {
+        try (FakeLond other = FakeLond.builder().lonIds("id1234").clientLonId("msua3").build().start()) {
+            start(b -> {
+                for (int i = 0; i < 2000; i++) {
+                    b.host(new RemoteHost("h" + i, List.of("id" + i), "127.0.0.1", other.port(), false));
+                }
+            });
+            List<HostStatus> all = engine.status();
+            assertEquals(2001, all.size());
+            assertTrue(all.stream().allMatch(x -> x.connections() == 0 && x.requests() == 0));
+            assertEquals("id1234", get(engine.submit("id1234", "echo:id1234")));
+            assertEquals(1, other.connectionCount(), "only the host in use connected");
+            assertEquals(0, lond.connectionCount());
+        }
+    }
 }

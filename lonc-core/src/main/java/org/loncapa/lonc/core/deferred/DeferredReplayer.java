@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -91,7 +90,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
     private final PermLog permLog;
     private final Clock clock;
     private final Settings settings;
-    private final ExecutorService worker;
+    private final java.util.concurrent.ScheduledExecutorService worker;
     /** Worker thread only. */
     private final Map<String, HostReplay> replays = new HashMap<>();
     /** Hosts with a pass already posted to the worker (to keep the worker queue short). */
@@ -101,8 +100,9 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
     /** Replay state of one host (worker thread). */
     private static final class HostReplay {
         final ReplayPlan plan;
+        /** Files found by the last scan and not yet handed out, in replay order. */
+        final java.util.ArrayDeque<DeferredEntry> pending = new java.util.ArrayDeque<>();
         long nextScanAt;
-        boolean filesRemain = true;
 
         HostReplay(ReplayPlan plan, long now) {
             this.plan = plan;
@@ -117,7 +117,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         this.permLog = permLog;
         this.clock = clock;
         this.settings = settings;
-        this.worker = Executors.newSingleThreadExecutor(r -> {
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lonc-deferred");
             t.setDaemon(true);
             return t;
@@ -133,6 +133,8 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         DeferredReplayer r = new DeferredReplayer(engine, store, permLog, clock, settings);
         r.holdUnknownHosts();
         engine.setHostListener(r).join();
+        long period = Math.max(1, settings.rescanInterval().toMillis());
+        r.worker.scheduleWithFixedDelay(r::scanAll, 0, period, TimeUnit.MILLISECONDS);
         return r;
     }
 
@@ -164,7 +166,28 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         }
     }
 
-    /** One replay pass for a host (worker thread). */
+    /**
+     * Finds hosts with files waiting, including hosts nobody has used since start (Perl replayed
+     * only when a client's request opened a connection, so such files could wait forever).
+     */
+    private void scanAll() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            Set<String> hosts = new HashSet<>();
+            for (DeferredEntry e : store.listAll()) {
+                engine.hostOf(e.lonid()).ifPresent(h -> hosts.add(h.name()));
+            }
+            for (String h : hosts) {
+                pass(h, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("Cannot scan deferred transactions: {}", e.toString());
+        }
+    }
+
+    /** One replay pass for a host (worker thread): rescan if due, then hand out what the plan allows. */
     private void pass(String hostName, boolean force) {
         Optional<RemoteHost> host = engine.host(hostName);
         if (host.isEmpty() || closed.get()) {
@@ -173,12 +196,40 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         long now = settings.ticker().nanoTime();
         HostReplay r = replays.computeIfAbsent(hostName, k -> new HostReplay(new ReplayPlan(
                 settings.maxInFlight(), settings.ratePerSecond(), settings.retryAfter().toNanos()), now));
-        if (!force && !r.filesRemain && now - r.nextScanAt < 0) {
+        if (r.plan.isBackingOff(now)) {
             return;
         }
-        if (r.plan.isBackingOff(now) && !force) {
-            return;
+        if (force || (r.pending.isEmpty() && now - r.nextScanAt >= 0)) {
+            rescan(host.get(), r, now);
         }
+        while (!r.pending.isEmpty()) {
+            List<DeferredEntry> head = new ArrayList<>();
+            for (DeferredEntry e : r.pending) {
+                if (head.size() >= settings.maxInFlight()) {
+                    break;
+                }
+                head.add(e);
+            }
+            List<DeferredEntry> batch = r.plan.nextBatch(head, now);
+            if (batch.isEmpty()) {
+                return; // in flight at the maximum, rate-limited, or backing off
+            }
+            r.pending.removeAll(batch);
+            for (DeferredEntry e : batch) {
+                Optional<String> cmd = store.readCommand(e);
+                if (cmd.isEmpty()) {
+                    r.plan.onSkipped(e); // moved aside as corrupt, or gone
+                    continue;
+                }
+                String command = cmd.get();
+                engine.submit(e.lonid(), command).whenComplete((reply, err) ->
+                        worker.execute(() -> done(hostName, r, e, command, err == null ? reply : null)));
+            }
+        }
+    }
+
+    private void rescan(RemoteHost host, HostReplay r, long now) {
+        r.nextScanAt = now + settings.rescanInterval().toNanos();
         List<DeferredEntry> onDisk = new ArrayList<>();
         Instant wall = clock.instant();
         try {
@@ -188,26 +239,22 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
                             old.name().forLog(), settings.maxAge());
                 }
             }
-            for (String lonId : host.get().lonIds()) {
+            for (String lonId : host.lonIds()) {
                 onDisk.addAll(store.listReplayable(lonId, wall));
             }
         } catch (IOException e) {
-            log.warn("Cannot list deferred transactions for {}: {}", hostName, e.toString());
-            r.nextScanAt = now + settings.rescanInterval().toNanos();
+            log.warn("Cannot list deferred transactions for {}: {}", host.name(), e.toString());
             return;
         }
         onDisk.sort(Comparator.comparing(DeferredEntry::name, DelayedFileName.REPLAY_ORDER));
-        r.filesRemain = onDisk.size() > r.plan.inFlightCount();
-        r.nextScanAt = now + settings.rescanInterval().toNanos();
-        for (DeferredEntry e : r.plan.nextBatch(onDisk, now)) {
-            Optional<String> cmd = store.readCommand(e);
-            if (cmd.isEmpty()) {
-                r.plan.onSkipped(e);
-                continue;
+        r.pending.clear();
+        for (DeferredEntry e : onDisk) {
+            if (!r.plan.isInFlight(e)) {
+                r.pending.add(e);
             }
-            String command = cmd.get();
-            engine.submit(e.lonid(), command).whenComplete((reply, err) ->
-                    worker.execute(() -> done(hostName, r, e, command, err == null ? reply : null)));
+        }
+        if (!r.pending.isEmpty()) {
+            log.info("{} deferred transaction(s) to replay to {}", r.pending.size(), host.name());
         }
     }
 
@@ -332,8 +379,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         return engine.resetHost(hostName).thenRunAsync(() -> {
             HostReplay r = replays.get(hostName);
             if (r != null) {
-                r.plan.backOffUntil(settings.ticker().nanoTime());
-                r.filesRemain = true;
+                r.plan.clearBackOff();
             }
             pass(hostName, true);
         }, worker);

@@ -167,6 +167,11 @@ public final class ReplayPlan {
    * @param nowNanos the engine ticker's current value
    * @return {@code true} while backing off
    */
+  /** Ends any back-off at once (an operator's flush). */
+  public void clearBackOff() {
+    backingOff = false;
+  }
+
   public boolean isBackingOff(long nowNanos) {
     if (backingOff && nowNanos - backoffUntilNanos >= 0) {
       backingOff = false;

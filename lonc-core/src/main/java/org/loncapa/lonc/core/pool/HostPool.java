@@ -81,7 +81,7 @@ public final class HostPool {
         /** The host has a ready connection after having none (called on the engine thread). */
         default void hostReady(HostPool pool, long now) {}
 
-        /** Called on every tick while the host has connections. */
+        /** Called on every tick (about once a second) for every host in use. */
         default void hostTick(HostPool pool, long now) {}
     }
 
@@ -556,9 +556,7 @@ public final class HostPool {
         if (!queue.isEmpty()) {
             pump(now);
         }
-        if (!connections.isEmpty()) {
-            listener.hostTick(this, now);
-        }
+        listener.hostTick(this, now);
     }
 
     /** A probe is one connection attempt while dead; success makes the host UP again. */

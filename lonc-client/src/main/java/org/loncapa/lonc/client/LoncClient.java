@@ -1,0 +1,768 @@
+package org.loncapa.lonc.client;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.loncapa.lonc.client.internal.AdminDeferredTransactions;
+import org.loncapa.lonc.client.internal.AdminSocketClient;
+import org.loncapa.lonc.client.internal.ConfiguredHosts;
+import org.loncapa.lonc.client.internal.DaemonAdmin;
+import org.loncapa.lonc.client.internal.DaemonTransport;
+import org.loncapa.lonc.client.internal.EmbeddedTransport;
+import org.loncapa.lonc.client.internal.RequestCheck;
+import org.loncapa.lonc.client.internal.StoreDeferredTransactions;
+import org.loncapa.lonc.client.internal.Transport;
+import org.loncapa.lonc.core.EngineConfig;
+import org.loncapa.lonc.core.HostStatus;
+import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.RemoteHost;
+import org.loncapa.lonc.core.Ticker;
+import org.loncapa.lonc.core.config.ConfigException;
+import org.loncapa.lonc.core.config.HostTable;
+import org.loncapa.lonc.core.config.LoncapaConfig;
+import org.loncapa.lonc.core.deferred.DeferredStore;
+import org.loncapa.lonc.core.deferred.PermLog;
+import org.loncapa.lonc.core.deferred.RealStoreIo;
+import org.loncapa.lonc.core.deferred.SaveResult;
+import org.loncapa.lonc.core.deferred.DeferredReplayer;
+import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.tls.TlsConfigException;
+import org.loncapa.lonc.core.tls.TlsContexts;
+import org.loncapa.lonc.core.tls.TlsFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls remote LON-CAPA hosts from Java, with the semantics of lonnet's {@code reply},
+ * {@code critical} and an asynchronous {@code send}:
+ *
+ * <pre>{@code
+ * try (LoncClient lonc = LoncClient.fromConfig(Path.of("/etc/httpd/conf/loncapa.conf")).build()) {
+ *     Reply r = lonc.reply("msul1", "ping");           // blocking, with the default timeout
+ *     if (r.isAnswer()) System.out.println(r.line());  // e.g. "msul1"
+ *     lonc.send("msul1", "echo:hi").thenAccept(x -> log(x.line()));
+ * }
+ * }</pre>
+ *
+ * <p><b>Two transports, one API.</b> {@linkplain Builder#embedded() Embedded} (the default) runs
+ * an in-process engine of the client's own: no daemon, no UNIX sockets; the client connects to
+ * each lond itself. {@linkplain Builder#daemon() Daemon} talks to a running lonc daemon over its
+ * UNIX sockets exactly as lonnet does ({@code sethost:<lonid>:<cmd>} on {@code
+ * <lonSockDir>/<hostname>}, one connection per request).
+ *
+ * <p><b>Replies.</b> Every call gives a {@link Reply}: lond's line, or one of the error tokens
+ * ({@code con_lost}, {@code no_such_host}, {@code refused}, ...), told apart by {@link
+ * Reply#kind()}. Calls never throw for network trouble: that is {@code con_lost}, as in lonnet.
+ * An unknown lonID is answered {@code no_such_host} without touching the network. A request that
+ * is not one line (it contains a newline or another control character except tab and CR) or is
+ * longer than {@link Builder#maxRequestBytes} is refused with an {@link
+ * IllegalArgumentException} before anything is sent. A leading {@code encrypt:} makes the
+ * command travel IDEA-encrypted between lonc and lond.
+ *
+ * <p><b>Threads.</b> Thread-safe; one client is meant to be shared by a whole application.
+ * Futures returned by {@link #send} are completed on the {@linkplain Builder#callbackExecutor
+ * callback executor} (default: the common fork-join pool), never on the engine's own thread, so
+ * dependent stages may block if they must. After {@link #close()} every call answers {@code
+ * con_lost}.
+ *
+ * <p><b>Logging.</b> SLF4J only; like lonnet, replies {@code refused} and {@code rejected} are
+ * logged as warnings (with the command name only, never encrypted arguments).
+ */
+public final class LoncClient implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LoncClient.class);
+
+    /** Default of {@link Builder#timeout}: 30 s, as LondConnection's transaction timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** Default of {@link Builder#maxRequestBytes}: 1 MiB, the daemon's request-line limit. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = LineReader.DEFAULT_MAX_LINE_BYTES;
+    /** Default of {@link Builder#daemonThreads}: 32 requests to the daemon in progress at once. */
+    public static final int DEFAULT_DAEMON_THREADS = 32;
+    /** Default of {@link Builder#daemonMaxQueued}: 2,000 requests waiting for a daemon thread. */
+    public static final int DEFAULT_DAEMON_MAX_QUEUED = 2_000;
+    /** Default of {@link Builder#drainTimeout}: 10 s. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Which transport a client uses. */
+    public enum Mode {
+        /** An in-process engine; no daemon. */
+        EMBEDDED,
+        /** A running lonc daemon, through its UNIX sockets. */
+        DAEMON
+    }
+
+    private final Mode mode;
+    private final String myLonId;
+    private final List<RemoteHost> hosts;
+    private final Map<String, RemoteHost> hostsByLonId;
+    private final Transport transport;
+    private final Duration timeout;
+    private final Duration drainTimeout;
+    private final int maxRequestBytes;
+    private final Executor callbackExecutor;
+    private final ScheduledThreadPoolExecutor timer;
+    private final DeferredStore store;
+    private final DeferredTransactions deferred;
+    private volatile boolean closed;
+
+    private LoncClient(Builder b, Transport transport, DeferredStore store,
+            DeferredTransactions deferred) {
+        this.mode = b.mode;
+        this.myLonId = b.myLonId;
+        this.hosts = List.copyOf(b.hosts);
+        Map<String, RemoteHost> byId = new LinkedHashMap<>();
+        for (RemoteHost h : hosts) {
+            for (String id : h.lonIds()) {
+                byId.put(id, h);
+            }
+        }
+        this.hostsByLonId = Map.copyOf(byId);
+        this.transport = transport;
+        this.timeout = b.timeout;
+        this.drainTimeout = b.drainTimeout;
+        this.maxRequestBytes = b.maxRequestBytes;
+        this.callbackExecutor = b.callbackExecutor;
+        this.store = store;
+        this.deferred = deferred;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "lonc-client-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    // ------------------------------------------------------------------ construction
+
+    /**
+     * A builder configured entirely in code.
+     *
+     * @param myLonId this node's lonHostID (used in the insecure key exchange)
+     */
+    public static Builder builder(String myLonId) {
+        return new Builder(myLonId);
+    }
+
+    /**
+     * A builder configured from {@code loncapa.conf}, with the host table from {@code
+     * <lonTabDir>/hosts.tab}. Settings not in these files keep their defaults and can still be
+     * changed on the builder.
+     *
+     * @throws ConfigException naming the file (and line) of a missing or broken setting, host
+     *     table entry or certificate file
+     */
+    public static Builder fromConfig(Path loncapaConf) throws ConfigException {
+        return fromConfig(loncapaConf, null);
+    }
+
+    /**
+     * As {@link #fromConfig(Path)} with the host table from {@code hostsTab} ({@code null}:
+     * {@code <lonTabDir>/hosts.tab}).
+     */
+    public static Builder fromConfig(Path loncapaConf, Path hostsTab) throws ConfigException {
+        LoncapaConfig conf = LoncapaConfig.load(loncapaConf);
+        return fromConfig(conf, HostTable.parse(hostsTab != null ? hostsTab : conf.hostsTabFile()));
+    }
+
+    /**
+     * A builder from already loaded configuration: hosts from the table ({@link RemoteHost} per
+     * DNS hostname, lond's port from {@code londPort}, the machine of {@code lonHostID} marked as
+     * this host for local key mode), {@code loncAllowInsecure}, {@code lonVersion}, local-mode
+     * key files in {@code lonIDsDir}, ssl key mode when the CA, host certificate and key named by
+     * {@code lonCertificateDirectory} and {@code lonnet*} all exist, the daemon's sockets in
+     * {@code lonSockDir}, deferred transactions in {@code <lonSockDir>/delayed} with the perm log
+     * in {@code <lonDaemons>/logs/lonnet.perm.log}.
+     *
+     * @throws ConfigException if the certificate files exist but cannot be used
+     */
+    public static Builder fromConfig(LoncapaConfig conf, HostTable table) throws ConfigException {
+        Builder b = new Builder(conf.lonHostID())
+                .hosts(ConfiguredHosts.remoteHosts(table, conf.lonHostID(), conf.londPort()))
+                .allowInsecure(conf.loncAllowInsecure())
+                .localKeyDir(conf.lonIDsDir())
+                .lonVersion(conf.lonVersion().orElse(null))
+                .deferredStore(conf.delayedDir(), conf.permLogFile());
+        b.socketDir = conf.lonSockDir();
+        TlsFiles tls = new TlsFiles(conf.caFile(), conf.certFile(), conf.keyFile());
+        if (tls.allExist()) {
+            try {
+                b.sslContext(TlsContexts.forClient(tls));
+            } catch (TlsConfigException e) {
+                throw new ConfigException(e.file(), 0, e.getMessage(), e);
+            }
+        } else {
+            log.debug("ssl key mode off: missing {}", tls.missing());
+        }
+        return b;
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    /**
+     * Sends {@code command} to {@code lonId} and waits for the reply, at most the configured
+     * {@linkplain Builder#timeout timeout}. lonnet's {@code reply($cmd, $server)}.
+     *
+     * @return the reply; {@code con_lost} if none came in time
+     * @throws IllegalArgumentException if the request is not one line or is too long
+     */
+    public Reply reply(String lonId, String command) {
+        return reply(lonId, command, timeout);
+    }
+
+    /** As {@link #reply(String, String)} with an explicit timeout. */
+    public Reply reply(String lonId, String command, Duration timeout) {
+        Reply early = precheck(lonId, command, timeout);
+        if (early != null) {
+            return early;
+        }
+        CompletableFuture<String> raw = transport.send(lonId, command, timeout);
+        try {
+            return observe(lonId, command, Reply.of(raw.get(timeout.toNanos(), TimeUnit.NANOSECONDS)));
+        } catch (TimeoutException e) {
+            raw.cancel(true);
+            log.warn("No reply from {} in {} ms for {}; answering con_lost", lonId, timeout.toMillis(),
+                    Redaction.forLog(command));
+            return Reply.token(Reply.Kind.CON_LOST);
+        } catch (InterruptedException e) {
+            raw.cancel(true);
+            Thread.currentThread().interrupt();
+            return Reply.token(Reply.Kind.CON_LOST);
+        } catch (ExecutionException | CancellationException e) {
+            return Reply.token(Reply.Kind.CON_LOST);
+        }
+    }
+
+    /**
+     * Sends {@code command} to {@code lonId} without waiting. The future completes on the
+     * callback executor with the reply, or with {@code con_lost} after the configured timeout;
+     * it never completes exceptionally. Cancelling it withdraws the request if it has not been
+     * answered yet.
+     *
+     * @throws IllegalArgumentException if the request is not one line or is too long
+     */
+    public CompletableFuture<Reply> send(String lonId, String command) {
+        return send(lonId, command, timeout);
+    }
+
+    /** As {@link #send(String, String)} with an explicit timeout. */
+    public CompletableFuture<Reply> send(String lonId, String command, Duration timeout) {
+        Reply early = precheck(lonId, command, timeout);
+        if (early != null) {
+            return CompletableFuture.completedFuture(early);
+        }
+        CompletableFuture<String> raw = transport.send(lonId, command, timeout);
+        ReplyFuture out = new ReplyFuture(raw);
+        ScheduledFuture<?> deadline;
+        try {
+            deadline = timer.schedule(() -> {
+                if (raw.cancel(true)) {
+                    log.warn("No reply from {} in {} ms for {}; answering con_lost", lonId,
+                            timeout.toMillis(), Redaction.forLog(command));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            deadline = null;
+        }
+        ScheduledFuture<?> d = deadline;
+        // Runs on whichever thread completes raw (engine, I/O or timer thread): do nothing but hop.
+        raw.whenComplete((line, err) -> {
+            if (d != null) {
+                d.cancel(false);
+            }
+            Reply r = err == null ? observe(lonId, command, Reply.of(line))
+                    : Reply.token(Reply.Kind.CON_LOST);
+            hop(() -> out.complete(r));
+        });
+        return out;
+    }
+
+    /**
+     * lonnet's {@code critical($cmd, $server)}: a request that must not be lost. It is sent as
+     * with {@link #reply}; on {@code con_lost} the host's retries are reset (lonnet's {@code
+     * reconlonc}) and it is sent once more; if that is {@code con_lost} too, it is written to the
+     * deferred store ({@code <lonSockDir>/delayed/}, lonnet's file format, crash-safe), read back,
+     * logged to {@code lonnet.perm.log} as {@code D:} or {@code F:}, and the answer is {@code
+     * con_delayed} (it will be replayed, at least once, when the host is reachable) or {@code
+     * con_failed} (it could not be saved). Any other reply is returned as is.
+     *
+     * @throws IllegalArgumentException if the request is not one line or is too long
+     * @throws IllegalStateException if the client has no deferred store configured
+     */
+    public Reply critical(String lonId, String command) {
+        return critical(lonId, command, timeout);
+    }
+
+    /** As {@link #critical(String, String)}; each of the two attempts waits at most {@code timeout}. */
+    public Reply critical(String lonId, String command, Duration timeout) {
+        RequestCheck.check(lonId, command, maxRequestBytes);
+        if (store == null) {
+            throw new IllegalStateException("critical() needs a deferred store: configure"
+                    + " lonSockDir (fromConfig) or Builder.deferredStore");
+        }
+        Reply r = reply(lonId, command, timeout);
+        if (r.kind() != Reply.Kind.CON_LOST || closed) {
+            return r;
+        }
+        transport.resetRetries(lonId, timeout);
+        r = reply(lonId, command, timeout);
+        if (r.kind() != Reply.Kind.CON_LOST) {
+            return r;
+        }
+        SaveResult saved = store.saveVerified(lonId, command);
+        if (saved.isDelayed()) {
+            log.info("Critical request to {} deferred: {}", lonId, Redaction.forLog(command));
+        } else {
+            log.error("Critical request to {} could not be deferred ({}): {}", lonId,
+                    saved.reason(), Redaction.forLog(command));
+        }
+        return Reply.of(saved.replyToken());
+    }
+
+    private Reply precheck(String lonId, String command, Duration timeout) {
+        RequestCheck.check(lonId, command, maxRequestBytes);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive");
+        }
+        if (!hostsByLonId.containsKey(lonId)) {
+            return Reply.token(Reply.Kind.NO_SUCH_HOST);
+        }
+        if (closed) {
+            return Reply.token(Reply.Kind.CON_LOST);
+        }
+        return null;
+    }
+
+    private static Reply observe(String lonId, String command, Reply r) {
+        if (r.kind() == Reply.Kind.REFUSED || r.kind() == Reply.Kind.REJECTED) {
+            log.warn("{} to {} returned {}", Redaction.forLog(command), lonId, r.line());
+        }
+        return r;
+    }
+
+    private void hop(Runnable r) {
+        try {
+            callbackExecutor.execute(r);
+        } catch (RejectedExecutionException e) {
+            r.run(); // the executor is shutting down: better late on this thread than never
+        }
+    }
+
+    /** The caller's future: cancelling it withdraws the request. */
+    private static final class ReplyFuture extends CompletableFuture<Reply> {
+        private final CompletableFuture<String> raw;
+
+        ReplyFuture(CompletableFuture<String> raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                raw.cancel(mayInterruptIfRunning);
+            }
+            return cancelled;
+        }
+    }
+
+    // ------------------------------------------------------------------ observability
+
+    /**
+     * A status snapshot of every host: health, key mode, connections, queue, counters and
+     * latency. Embedded: from the in-process engine. Daemon: from the daemon's admin socket.
+     *
+     * @throws IOException if the daemon cannot be asked
+     */
+    public List<HostStatus> status() throws IOException {
+        return transport.status();
+    }
+
+    /**
+     * The status of one host, named by its DNS hostname or by one of its lonIDs.
+     *
+     * @throws IOException if the daemon cannot be asked
+     */
+    public Optional<HostStatus> status(String hostOrLonId) throws IOException {
+        RemoteHost byId = hostsByLonId.get(hostOrLonId);
+        String name = byId != null ? byId.name() : hostOrLonId;
+        for (HostStatus s : status()) {
+            if (s.name().equalsIgnoreCase(name)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The deferred transactions ({@code <lonSockDir>/delayed/}): list, flush, hold, release.
+     *
+     * @throws IllegalStateException if the client has no deferred store configured (embedded
+     *     mode without {@code lonSockDir})
+     */
+    public DeferredTransactions deferred() {
+        if (deferred == null) {
+            throw new IllegalStateException("no deferred store configured: configure lonSockDir"
+                    + " (fromConfig) or Builder.deferredStore");
+        }
+        return deferred;
+    }
+
+    /** The transport in use. */
+    public Mode mode() {
+        return mode;
+    }
+
+    /** This node's lonHostID. */
+    public String myLonId() {
+        return myLonId;
+    }
+
+    /** The remote hosts this client knows, in configuration order. */
+    public List<RemoteHost> hosts() {
+        return hosts;
+    }
+
+    /** The host that serves {@code lonId}, if it is in the host table. */
+    public Optional<RemoteHost> hostOf(String lonId) {
+        return Optional.ofNullable(hostsByLonId.get(lonId));
+    }
+
+    /** A one-line description of the transport, for logs. */
+    public String describe() {
+        return mode + ": " + transport.describe();
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /** Closes with the configured {@linkplain Builder#drainTimeout drain timeout}. */
+    @Override
+    public void close() {
+        close(drainTimeout);
+    }
+
+    /**
+     * Stops taking requests (new calls answer {@code con_lost}), lets requests in progress finish
+     * for up to {@code drain}, answers the rest {@code con_lost}, and closes every connection (to
+     * lond in embedded mode, to the daemon in daemon mode). Idempotent.
+     */
+    public void close(Duration drain) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        transport.close(drain);
+        timer.shutdownNow();
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /**
+     * Builds a {@link LoncClient}. Not thread-safe; build once. Every setting has a default;
+     * embedded mode needs the host table (hosts), daemon mode needs {@code lonSockDir} too.
+     */
+    public static final class Builder {
+        private final String myLonId;
+        private final List<RemoteHost> hosts = new ArrayList<>();
+        private final EngineConfig.Builder engine;
+        private Mode mode = Mode.EMBEDDED;
+        private Path socketDir;
+        private Path adminSocket;
+        private Duration adminTimeout = Duration.ofMinutes(5);
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+        private int maxReplyBytes = EngineConfig.DEFAULT_MAX_REPLY_BYTES;
+        private Executor callbackExecutor = ForkJoinPool.commonPool();
+        private Path delayedDir;
+        private Path permLogFile;
+        private int daemonThreads = DEFAULT_DAEMON_THREADS;
+        private int daemonMaxQueued = DEFAULT_DAEMON_MAX_QUEUED;
+        private Clock clock = Clock.systemDefaultZone();
+        private DaemonAdmin admin;
+        private boolean replayDeferred = true;
+        private boolean built;
+
+        private Builder(String myLonId) {
+            this.myLonId = Objects.requireNonNull(myLonId, "myLonId");
+            this.engine = EngineConfig.builder(myLonId);
+        }
+
+        /** Adds a remote host (its lonIDs, address and port). */
+        public Builder host(RemoteHost host) {
+            hosts.add(Objects.requireNonNull(host, "host"));
+            return this;
+        }
+
+        /** Adds remote hosts. */
+        public Builder hosts(List<RemoteHost> list) {
+            list.forEach(this::host);
+            return this;
+        }
+
+        /** Uses an in-process engine (the default). */
+        public Builder embedded() {
+            this.mode = Mode.EMBEDDED;
+            return this;
+        }
+
+        /** Uses the running daemon whose sockets are in the configured {@code lonSockDir}. */
+        public Builder daemon() {
+            this.mode = Mode.DAEMON;
+            return this;
+        }
+
+        /** Uses the running daemon whose sockets are in {@code lonSockDir}. */
+        public Builder daemon(Path lonSockDir) {
+            this.socketDir = Objects.requireNonNull(lonSockDir, "lonSockDir");
+            this.mode = Mode.DAEMON;
+            return this;
+        }
+
+        /**
+         * The daemon's admin socket (status and deferred operations in daemon mode). Default:
+         * {@code <lonSockDir>/.lonc-admin}.
+         */
+        public Builder adminSocket(Path socket) {
+            this.adminSocket = socket;
+            return this;
+        }
+
+        /** How long one admin operation may take (a flush replays many requests). Default 5 min. */
+        public Builder adminTimeout(Duration d) {
+            this.adminTimeout = positive(d, "adminTimeout");
+            return this;
+        }
+
+        /** loncAllowInsecure: whether the insecure key exchange may be used. Default false. */
+        public Builder allowInsecure(boolean allow) {
+            engine.allowInsecure(allow);
+            return this;
+        }
+
+        /** TLS context for ssl key mode (host certificate, key, LON-CAPA CA); null: no ssl. */
+        public Builder sslContext(SSLContext ctx) {
+            engine.sslContext(ctx);
+            return this;
+        }
+
+        /** Directory of local key mode's one-time key files. Default: java.io.tmpdir. */
+        public Builder localKeyDir(Path dir) {
+            engine.localKeyDir(dir);
+            return this;
+        }
+
+        /** This LON-CAPA version, sent in the {@code init} line; null: the 2005 form. */
+        public Builder lonVersion(String version) {
+            engine.lonVersion(version);
+            return this;
+        }
+
+        /**
+         * Any other engine setting (pool sizes, engine timeouts, retries, queue bounds, ...), in
+         * embedded mode. Example: {@code .engine(e -> e.maxConnectionsPerHost(4))}.
+         */
+        public Builder engine(Consumer<EngineConfig.Builder> settings) {
+            settings.accept(engine);
+            return this;
+        }
+
+        /** How long a call waits for its reply before answering {@code con_lost}. Default 30 s. */
+        public Builder timeout(Duration d) {
+            this.timeout = positive(d, "timeout");
+            return this;
+        }
+
+        /** How long {@link LoncClient#close()} lets requests in progress finish. Default 10 s. */
+        public Builder drainTimeout(Duration d) {
+            this.drainTimeout = Objects.requireNonNull(d, "drainTimeout");
+            return this;
+        }
+
+        /**
+         * Longest request accepted, in UTF-8 bytes of {@code sethost:<lonid>:<command>} without
+         * the newline (what the daemon reads). Default 1 MiB.
+         */
+        public Builder maxRequestBytes(int n) {
+            if (n < 16) {
+                throw new IllegalArgumentException("maxRequestBytes must be at least 16");
+            }
+            this.maxRequestBytes = n;
+            return this;
+        }
+
+        /** Longest reply line accepted, in bytes. Default 64 MiB (both transports). */
+        public Builder maxReplyBytes(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxReplyBytes must be positive");
+            }
+            this.maxReplyBytes = n;
+            engine.maxReplyBytes(n);
+            return this;
+        }
+
+        /**
+         * Where futures from {@link LoncClient#send} are completed (and so where dependent
+         * stages without {@code Async} run). Default: {@link ForkJoinPool#commonPool()}.
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The deferred store for {@link LoncClient#critical}: lonnet-compatible files in {@code
+         * delayedDir} ({@code <lonSockDir>/delayed}) and the {@code D:}/{@code F:}/{@code S:}
+         * lines in {@code permLogFile} ({@code <lonDaemons>/logs/lonnet.perm.log}). Default:
+         * from the configuration; none when built in code.
+         */
+        public Builder deferredStore(Path delayedDir, Path permLogFile) {
+            this.delayedDir = Objects.requireNonNull(delayedDir, "delayedDir");
+            this.permLogFile = Objects.requireNonNull(permLogFile, "permLogFile");
+            return this;
+        }
+
+        /**
+         * Embedded mode with a deferred store: whether this client's engine replays the deferred
+         * transactions of a host as soon as it is reachable, as the lonc daemon does (at-least-once,
+         * rate-limited; requests lond refuses are moved to hold). Default true: with no daemon,
+         * nothing else would deliver what {@link LoncClient#critical} deferred. Turn it off when a
+         * lonc daemon (Perl or Java) serves the same {@code lonSockDir}, or in short-lived tools;
+         * two replayers of one directory may deliver a request twice.
+         */
+        public Builder replayDeferred(boolean on) {
+            this.replayDeferred = on;
+            return this;
+        }
+
+        /** Daemon mode: requests in progress at once (blocking I/O threads). Default 32. */
+        public Builder daemonThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("daemonThreads must be positive");
+            }
+            this.daemonThreads = n;
+            return this;
+        }
+
+        /** Daemon mode: requests waiting for a thread; beyond it {@code con_busy}. Default 2,000. */
+        public Builder daemonMaxQueued(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("daemonMaxQueued must be positive");
+            }
+            this.daemonMaxQueued = n;
+            return this;
+        }
+
+        /** Wall clock for deferred file names and the perm log. Default: the system clock. */
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /** Internal, for tests: the daemon admin implementation. */
+        Builder daemonAdmin(DaemonAdmin a) {
+            this.admin = a;
+            return this;
+        }
+
+        /** The {@code lonSockDir} this builder would use in daemon mode, or null. */
+        public Path socketDir() {
+            return socketDir;
+        }
+
+        /**
+         * Starts the client (embedded: starts the engine thread; no connection is opened until
+         * the first request).
+         *
+         * @throws IllegalStateException if daemon mode has no {@code lonSockDir}, or the builder
+         *     was used already
+         * @throws IllegalArgumentException if two hosts share a name or a lonID
+         */
+        public LoncClient build() {
+            if (built) {
+                throw new IllegalStateException("this builder has built a client already");
+            }
+            DeferredStore store = null;
+            PermLog permLog = null;
+            if (delayedDir != null) {
+                permLog = new PermLog(permLogFile, clock);
+                store = new DeferredStore(delayedDir, clock, ProcessHandle.current().pid(),
+                        new RealStoreIo(), permLog);
+            }
+            Transport transport;
+            if (mode == Mode.EMBEDDED) {
+                EmbeddedTransport et = new EmbeddedTransport(engine.hosts(hosts).build());
+                if (store != null && replayDeferred) {
+                    et.replayDeferred(store, permLog, clock);
+                }
+                transport = et;
+            } else {
+                if (socketDir == null) {
+                    throw new IllegalStateException("daemon mode needs lonSockDir:"
+                            + " use daemon(Path) or fromConfig");
+                }
+                Map<String, String> names = new LinkedHashMap<>();
+                for (RemoteHost h : hosts) {
+                    for (String id : h.lonIds()) {
+                        if (names.putIfAbsent(id, h.name()) != null) {
+                            throw new IllegalArgumentException("lonID " + id + " is on two hosts");
+                        }
+                    }
+                }
+                if (admin == null) {
+                    admin = new AdminSocketClient(adminSocket != null ? adminSocket
+                            : socketDir.resolve(AdminSocketClient.Wire.DEFAULT_SOCKET_NAME),
+                            adminTimeout);
+                }
+                transport = new DaemonTransport(new DaemonTransport.Settings(socketDir, names,
+                        daemonThreads, daemonMaxQueued, maxReplyBytes, admin, Ticker.system()));
+            }
+            built = true;
+            DeferredStore s = store;
+            PermLog p = permLog;
+            LoncClient[] self = new LoncClient[1];
+            DeferredTransactions deferred;
+            if (mode == Mode.DAEMON) {
+                Map<String, String> names = new LinkedHashMap<>();
+                for (RemoteHost h : hosts) {
+                    h.lonIds().forEach(id -> names.put(id, h.name()));
+                }
+                deferred = new AdminDeferredTransactions(admin, names);
+            } else if (s != null) {
+                deferred = new StoreDeferredTransactions(s, p, clock,
+                        (id, cmd) -> self[0].reply(id, cmd));
+            } else {
+                deferred = null;
+            }
+            self[0] = new LoncClient(this, transport, s, deferred);
+            log.debug("lonc client started: {}", self[0].describe());
+            return self[0];
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return d;
+        }
+    }
+}

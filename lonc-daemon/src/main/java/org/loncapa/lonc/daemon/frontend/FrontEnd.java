@@ -1,0 +1,638 @@
+package org.loncapa.lonc.daemon.frontend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import org.loncapa.lonc.core.ReplyTokens;
+import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.reactor.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * lonc's client side: every listening UNIX socket and every client connection, on one selector
+ * thread ({@code lonc-frontend}, a core {@link EventLoop}).
+ *
+ * <p>Framing is protocol.md §4.1: a request is one line ending in {@code \n}; each request gets
+ * exactly one reply line; a client may send several requests on one connection, also without
+ * waiting (pipelining), and the replies come back in request order. A request is handed to the
+ * socket's {@link LineService} (the engine for host sockets) and its reply written when the future
+ * completes: the completing thread only posts a task here, so the engine thread never blocks on a
+ * slow client. A client that hangs up before its reply is forgotten; its request still runs (as in
+ * Perl lonc, where the transaction went on without its client).
+ *
+ * <p>Refusals: a peer whose SO_PEERCRED user (or primary group) is not in the {@link AccessPolicy}
+ * is closed at once and logged (WARNING, at most once per 10 s per user). A request longer than
+ * {@link Limits#maxRequestBytes} or that is not text (NUL or control bytes, invalid UTF-8) is
+ * answered {@link #REJECTED_TOO_LONG} / {@link #REJECTED_MALFORMED} after the replies to the
+ * requests before it, and the connection is closed; nobody else notices.
+ *
+ * <p>Bounds: at most {@link Limits#maxClients} connections (beyond it new clients wait in the
+ * listen backlog), and at most {@link Limits#maxPipelined} unanswered requests per connection
+ * (beyond it the connection is not read until replies have gone out).
+ *
+ * <p>Threading: public methods may be called from any thread; all connection state belongs to the
+ * front-end thread.
+ */
+public final class FrontEnd implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FrontEnd.class);
+
+    /** Reply to a request over the length limit; the connection is then closed. */
+    public static final String REJECTED_TOO_LONG = ReplyTokens.REJECTED_TOO_LONG;
+    /** Reply to a request that is not a line of text; the connection is then closed. */
+    public static final String REJECTED_MALFORMED = ReplyTokens.REJECTED_MALFORMED;
+
+    private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int ACCEPTS_PER_WAKEUP = 256;
+
+    /**
+     * Bounds of the front end.
+     *
+     * @param maxRequestBytes longest request line, newline excluded
+     * @param maxClients client connections open at once
+     * @param maxPipelined unanswered requests per connection
+     * @param backlog listen backlog of each socket
+     */
+    public record Limits(int maxRequestBytes, int maxClients, int maxPipelined, int backlog) {}
+
+    private final EventLoop loop;
+    private final Limits limits;
+    private volatile AccessPolicy access;
+    private final Runnable onTick;
+
+    // ---- front-end thread only
+    private final Map<String, Listener> listeners = new LinkedHashMap<>();
+    private final Set<Client> clients = new LinkedHashSet<>();
+    private final Map<String, long[]> refusals = new HashMap<>();
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private boolean acceptPaused;
+    private CompletableFuture<Void> drained;
+    private int nextClientId = 1;
+
+    // ---- counters, any thread
+    private volatile int openClients;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+
+    /**
+     * @param access who may connect
+     * @param limits bounds
+     * @param onTick run on the front-end thread about once a second (the daemon's housekeeping)
+     */
+    public FrontEnd(AccessPolicy access, Limits limits, Runnable onTick) {
+        this.access = access;
+        this.limits = limits;
+        this.onTick = onTick;
+        this.loop = new EventLoop("lonc-frontend", TimeUnit.SECONDS.toNanos(1), this::tick);
+    }
+
+    public void start() {
+        loop.start();
+    }
+
+    /** Replaces the access policy for connections accepted from now on. */
+    public void setAccessPolicy(AccessPolicy p) {
+        this.access = p;
+    }
+
+    public AccessPolicy accessPolicy() {
+        return access;
+    }
+
+    /**
+     * Starts listening on {@code path} under {@code name}. The path must be free or hold a stale
+     * socket (see {@link SocketFiles#clearStale}); Perl lonc's {@code .lock} file beside it is
+     * removed once the socket listens, so that lonnet stops waiting.
+     *
+     * @throws IOException if the path is in use or cannot be bound
+     */
+    public void listen(String name, Path path, int mode, LineService service) throws IOException {
+        SocketFiles.clearStale(path);
+        ServerSocketChannel ch = SocketFiles.bind(path, limits.backlog(), mode);
+        Object fileKey = SocketFiles.fileKey(path);
+        Listener l = new Listener(name, path, ch, fileKey, service);
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                Listener old = listeners.put(name, l);
+                if (old != null) {
+                    old.close(false);
+                }
+                l.key = loop.register(ch, acceptPaused ? 0 : SelectionKey.OP_ACCEPT, l);
+                f.complete(null);
+            } catch (IOException | RuntimeException e) {
+                listeners.remove(name, l);
+                l.close(true);
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            join(f);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof IOException) {
+                throw (IOException) e.getCause();
+            }
+            throw e;
+        }
+        java.nio.file.Files.deleteIfExists(SocketFiles.lockFile(path));
+    }
+
+    /** Stops listening on {@code name} and removes its socket file; its open clients are served on. */
+    public CompletableFuture<Void> unlisten(String name) {
+        return onLoop(() -> {
+            Listener l = listeners.remove(name);
+            if (l != null) {
+                l.close(true);
+            }
+        });
+    }
+
+    /** Names of the sockets listened on. */
+    public Set<String> listening() {
+        CompletableFuture<Set<String>> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(Set.copyOf(listeners.keySet())));
+        return join(f);
+    }
+
+    /** Closes every listening socket and removes its file (shutdown step one). */
+    public CompletableFuture<Void> closeListeners() {
+        return onLoop(() -> {
+            for (Listener l : listeners.values()) {
+                l.close(true);
+            }
+            listeners.clear();
+        });
+    }
+
+    /**
+     * Completes when no client has a request waiting for its reply or a reply waiting to be written;
+     * from then on connections are closed as soon as they are quiet. Call after
+     * {@link #closeListeners()} and after the engine has answered everything.
+     */
+    public CompletableFuture<Void> drain() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            drained = f;
+            for (Client c : new ArrayList<>(clients)) {
+                if (c.quiet()) {
+                    c.close();
+                }
+            }
+            checkDrained();
+        });
+        return f;
+    }
+
+    /** Client connections open now. */
+    public int openClients() {
+        return openClients;
+    }
+
+    /** Counters since start: accepted, refused (peer check), rejected (framing), requests. */
+    public Map<String, Long> counters() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("clientsOpen", (long) openClients);
+        m.put("clientsAccepted", accepted.get());
+        m.put("clientsRefused", refused.get());
+        m.put("requestsRejected", rejected.get());
+        m.put("requests", requests.get());
+        return m;
+    }
+
+    /** Closes every client and listener and stops the thread. */
+    @Override
+    public void close() {
+        loop.execute(() -> {
+            for (Listener l : listeners.values()) {
+                l.close(true);
+            }
+            listeners.clear();
+            for (Client c : new ArrayList<>(clients)) {
+                c.close();
+            }
+        });
+        loop.close();
+        try {
+            loop.terminated().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("front-end thread did not stop in time: {}", e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ loop thread
+
+    private void tick() {
+        if (onTick != null) {
+            onTick.run();
+        }
+    }
+
+    private void checkDrained() {
+        if (drained != null && !drained.isDone()) {
+            for (Client c : clients) {
+                if (!c.quiet()) {
+                    return;
+                }
+            }
+            drained.complete(null);
+        }
+    }
+
+    private void pauseAccepting(boolean pause) {
+        if (pause == acceptPaused) {
+            return;
+        }
+        acceptPaused = pause;
+        if (pause) {
+            log.warn("{} client connections are open (maxClients); new clients wait in the listen"
+                    + " backlog", openClients);
+        } else {
+            log.info("Accepting client connections again ({} open)", openClients);
+        }
+        for (Listener l : listeners.values()) {
+            if (l.key != null && l.key.isValid()) {
+                l.key.interestOps(pause ? 0 : SelectionKey.OP_ACCEPT);
+            }
+        }
+    }
+
+    private void logRefusal(String user, String group, Listener l) {
+        long now = System.nanoTime();
+        if (refusals.size() > 1000) {
+            refusals.clear();
+        }
+        long[] r = refusals.computeIfAbsent(user, u -> new long[] {now - REFUSAL_LOG_INTERVAL_NANOS, 0});
+        if (now - r[0] >= REFUSAL_LOG_INTERVAL_NANOS) {
+            log.warn("Refused a client of socket {}: user '{}' (group '{}') is not allowed{}",
+                    l.name, user, group, r[1] > 0 ? " (" + r[1] + " more refused since the last report)" : "");
+            r[0] = now;
+            r[1] = 0;
+        } else {
+            r[1]++;
+        }
+    }
+
+    /** One listening socket. Front-end thread. */
+    private final class Listener implements EventLoop.Handler {
+        final String name;
+        final Path path;
+        final ServerSocketChannel channel;
+        final Object fileKey;
+        final LineService service;
+        SelectionKey key;
+
+        Listener(String name, Path path, ServerSocketChannel channel, Object fileKey, LineService service) {
+            this.name = name;
+            this.path = path;
+            this.channel = channel;
+            this.fileKey = fileKey;
+            this.service = service;
+        }
+
+        @Override
+        public void onReady(SelectionKey k) {
+            for (int i = 0; i < ACCEPTS_PER_WAKEUP; i++) {
+                if (openClients >= limits.maxClients()) {
+                    pauseAccepting(true);
+                    return;
+                }
+                SocketChannel ch;
+                try {
+                    ch = channel.accept();
+                } catch (IOException e) {
+                    log.warn("accept on {} failed: {}", name, e.toString());
+                    return;
+                }
+                if (ch == null) {
+                    return;
+                }
+                accept(ch);
+            }
+        }
+
+        private void accept(SocketChannel ch) {
+            String user = "?";
+            String group = "?";
+            try {
+                UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+                user = p.user().getName();
+                group = p.group().getName();
+            } catch (IOException | UnsupportedOperationException e) {
+                log.warn("Cannot read the credentials of a client of {}: {}; refusing it", name, e.toString());
+                closeQuietly(ch);
+                refused.incrementAndGet();
+                return;
+            }
+            if (!access.allows(user, group)) {
+                refused.incrementAndGet();
+                logRefusal(user, group, this);
+                closeQuietly(ch);
+                return;
+            }
+            Client c = new Client(this, ch, new LineService.Peer(user, group, nextClientId++));
+            try {
+                c.key = loop.register(ch, SelectionKey.OP_READ, c);
+            } catch (IOException e) {
+                closeQuietly(ch);
+                return;
+            }
+            clients.add(c);
+            openClients = clients.size();
+            accepted.incrementAndGet();
+            log.debug("Client {} connected to {}", c.peer, name);
+        }
+
+        void close(boolean deleteFile) {
+            if (key != null) {
+                key.cancel();
+            }
+            closeQuietly(channel);
+            if (deleteFile) {
+                SocketFiles.deleteIfOurs(path, fileKey);
+            }
+        }
+    }
+
+    /** A request waiting for its reply, in request order. */
+    private static final class Slot {
+        boolean done;
+        /** The reply line, or null for "no reply, close the connection". */
+        String reply;
+    }
+
+    /** One client connection. Front-end thread. */
+    private final class Client implements EventLoop.Handler {
+        final Listener listener;
+        final SocketChannel channel;
+        final LineService.Peer peer;
+        final LineReader reader;
+        final ArrayDeque<Slot> slots = new ArrayDeque<>();
+        final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+        SelectionKey key;
+        /** No more requests will be read (EOF, rejection or close_connection_exit). */
+        boolean inputDone;
+        /** Close once the slots and the output are empty. */
+        boolean closeWhenFlushed;
+        boolean readPaused;
+        boolean closed;
+
+        Client(Listener listener, SocketChannel channel, LineService.Peer peer) {
+            this.listener = listener;
+            this.channel = channel;
+            this.peer = peer;
+            this.reader = new LineReader(limits.maxRequestBytes());
+        }
+
+        boolean quiet() {
+            return slots.isEmpty() && out.isEmpty();
+        }
+
+        @Override
+        public void onReady(SelectionKey k) {
+            if (k.isValid() && k.isWritable()) {
+                flush();
+            }
+            if (!closed && k.isValid() && k.isReadable()) {
+                read();
+            }
+        }
+
+        private void read() {
+            readBuffer.clear();
+            int n;
+            try {
+                n = channel.read(readBuffer);
+            } catch (IOException e) {
+                log.debug("Client {} of {}: read failed: {}", peer, listener.name, e.toString());
+                close();
+                return;
+            }
+            if (n < 0) {
+                if (reader.pending() > 0) {
+                    log.debug("Client {} of {} hung up in the middle of a request", peer, listener.name);
+                }
+                inputDone = true;
+                stopReading();
+                flush();
+                return;
+            }
+            readBuffer.flip();
+            try {
+                reader.feed(readBuffer);
+            } catch (LineReader.LineException e) {
+                reject(e);
+                return;
+            }
+            processLines();
+        }
+
+        /** Dispatches the complete lines held, as long as the pipeline has room. */
+        private void processLines() {
+            while (!inputDone && slots.size() < limits.maxPipelined()) {
+                String line;
+                try {
+                    line = reader.nextLine();
+                } catch (LineReader.LineException e) {
+                    reject(e);
+                    return;
+                }
+                if (line == null) {
+                    break;
+                }
+                dispatch(line);
+            }
+            if (!inputDone) {
+                setReading(slots.size() < limits.maxPipelined());
+            }
+            flush();
+        }
+
+        private void dispatch(String line) {
+            requests.incrementAndGet();
+            Slot s = new Slot();
+            slots.addLast(s);
+            CompletableFuture<String> f = call(line);
+            if (f.isDone()) {
+                complete(s, f);
+            } else {
+                f.whenComplete((r, e) -> loop.execute(() -> {
+                    complete(s, f);
+                    flush();
+                }));
+            }
+        }
+
+        private CompletableFuture<String> call(String line) {
+            try {
+                CompletableFuture<String> f = listener.service.request(line, peer);
+                return f != null ? f : CompletableFuture.completedFuture(ReplyTokens.CON_LOST);
+            } catch (RuntimeException e) {
+                log.error("Request handling failed on {}", listener.name, e);
+                return CompletableFuture.completedFuture(ReplyTokens.CON_LOST);
+            }
+        }
+
+        private void complete(Slot s, CompletableFuture<String> f) {
+            s.done = true;
+            try {
+                s.reply = f.join();
+            } catch (RuntimeException e) {
+                log.warn("Request on {} failed: {}", listener.name, e.toString());
+                s.reply = ReplyTokens.CON_LOST;
+            }
+            if (s.reply == null) {
+                // close_connection_exit: nothing after it on this connection is read
+                inputDone = true;
+                stopReading();
+            }
+        }
+
+        private void reject(LineReader.LineException e) {
+            rejected.incrementAndGet();
+            String reply = e.kind() == LineReader.LineException.Kind.TOO_LONG
+                    ? REJECTED_TOO_LONG : REJECTED_MALFORMED;
+            log.warn("Rejected a request on socket {} from {} ({}): {}; closing the connection",
+                    listener.name, peer, e.getMessage(), reply);
+            reader.clear();
+            Slot s = new Slot();
+            s.done = true;
+            s.reply = reply;
+            slots.addLast(s);
+            inputDone = true;
+            closeWhenFlushed = true;
+            stopReading();
+            flush();
+        }
+
+        /** Moves finished replies (in order) to the output and writes what the socket takes. */
+        void flush() {
+            if (closed) {
+                return;
+            }
+            while (!slots.isEmpty() && slots.peekFirst().done) {
+                Slot s = slots.pollFirst();
+                if (s.reply == null) {
+                    // close_connection_exit: no reply, and this connection ends here
+                    slots.clear();
+                    inputDone = true;
+                    closeWhenFlushed = true;
+                    stopReading();
+                    break;
+                }
+                out.addLast(ByteBuffer.wrap((s.reply + "\n").getBytes(StandardCharsets.UTF_8)));
+            }
+            try {
+                while (!out.isEmpty()) {
+                    ByteBuffer b = out.peekFirst();
+                    channel.write(b);
+                    if (b.hasRemaining()) {
+                        break;
+                    }
+                    out.pollFirst();
+                }
+            } catch (IOException e) {
+                log.debug("Client {} of {} went away before its reply: {}", peer, listener.name, e.toString());
+                close();
+                return;
+            }
+            if (key.isValid()) {
+                int ops = key.interestOps();
+                key.interestOps(out.isEmpty() ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
+            }
+            if (quiet() && (inputDone || closeWhenFlushed || drained != null)) {
+                close();
+                return;
+            }
+            if (readPaused && !inputDone && slots.size() < limits.maxPipelined()) {
+                processLines();
+            }
+        }
+
+        private void setReading(boolean on) {
+            readPaused = !on;
+            if (key.isValid()) {
+                int ops = key.interestOps();
+                key.interestOps(on ? ops | SelectionKey.OP_READ : ops & ~SelectionKey.OP_READ);
+            }
+        }
+
+        private void stopReading() {
+            if (key.isValid()) {
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            }
+        }
+
+        void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            key.cancel();
+            closeQuietly(channel);
+            clients.remove(this);
+            openClients = clients.size();
+            if (acceptPaused && openClients < limits.maxClients()) {
+                pauseAccepting(false);
+            }
+            checkDrained();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private CompletableFuture<Void> onLoop(Runnable r) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                r.run();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException) {
+                throw (RuntimeException) c;
+            }
+            throw new IllegalStateException(c);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("front-end thread did not answer", e);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+}
