@@ -116,7 +116,6 @@ public final class LoadTool implements Callable<Integer> {
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
-        BenchLogging.quiet();
         System.exit(new CommandLine(new LoadTool()).execute(args));
     }
 

@@ -84,7 +84,6 @@ public final class ScaleRun implements Callable<Integer> {
     private int failures;
 
     public static void main(String[] args) {
-        BenchLogging.quiet();
         System.exit(new CommandLine(new ScaleRun()).execute(args));
     }
 

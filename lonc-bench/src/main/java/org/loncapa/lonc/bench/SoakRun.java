@@ -122,7 +122,6 @@ public final class SoakRun implements Callable<Integer> {
     private volatile boolean running = true;
 
     public static void main(String[] args) {
-        BenchLogging.quiet();
         System.exit(new CommandLine(new SoakRun()).execute(args));
     }
 

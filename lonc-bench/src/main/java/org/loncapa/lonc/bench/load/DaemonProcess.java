@@ -14,8 +14,13 @@ import java.util.concurrent.TimeUnit;
  * the load tool's own. Stopped with SIGTERM (drain), then killed if it does not exit.
  */
 public final class DaemonProcess implements AutoCloseable {
-    /** Heap settings used when none are given: see docs/performance.md. */
-    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC");
+    /**
+     * JVM options used when none are given: those of the systemd unit that the operations guide
+     * installs ({@code lonc-daemon/src/main/dist/lonc.service}), so that figures are those of a
+     * daemon run as documented.
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS =
+            List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
     static final String MAIN = "org.loncapa.lonc.daemon.Main";
 
     private final Process process;
