@@ -646,7 +646,9 @@ public final class LoncClient implements AutoCloseable {
          * rate-limited; requests lond refuses are moved to hold). Default true: with no daemon,
          * nothing else would deliver what {@link LoncClient#critical} deferred. Turn it off when a
          * lonc daemon (Perl or Java) serves the same {@code lonSockDir}, or in short-lived tools;
-         * two replayers of one directory may deliver a request twice.
+         * two replayers of one directory may deliver a request twice. Like the daemon, the
+         * replayer moves files of lonIDs that are not in this client's host table to {@code
+         * hold/} when it starts: give an embedded client that replays the whole host table.
          */
         public Builder replayDeferred(boolean on) {
             this.replayDeferred = on;
