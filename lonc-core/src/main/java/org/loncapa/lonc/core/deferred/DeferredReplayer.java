@@ -427,6 +427,17 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         return l.stream().filter(x -> x.name().equals(n.get())).findFirst();
     }
 
+    /** Replay progress of a host: files found by the last scan and not yet sent, and files in flight. */
+    public record Progress(int pending, int inFlight) {}
+
+    /** Replay progress of a host, read on the worker thread. */
+    public CompletableFuture<Progress> progress(String hostName) {
+        return CompletableFuture.supplyAsync(() -> {
+            HostReplay r = replays.get(hostName);
+            return r == null ? new Progress(0, 0) : new Progress(r.pending.size(), r.plan.inFlightCount());
+        }, worker);
+    }
+
     /** Counts and oldest age for a host's lonIDs, summed. */
     public DeferredStore.Stats stats(String lonId) throws IOException {
         return store.stats(lonId, clock.instant());
