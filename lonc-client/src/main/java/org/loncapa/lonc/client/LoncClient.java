@@ -24,7 +24,6 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.loncapa.lonc.client.internal.AdminDeferredTransactions;
 import org.loncapa.lonc.client.internal.AdminSocketClient;
-import org.loncapa.lonc.client.internal.ConfiguredHosts;
 import org.loncapa.lonc.client.internal.DaemonAdmin;
 import org.loncapa.lonc.client.internal.DaemonTransport;
 import org.loncapa.lonc.client.internal.EmbeddedTransport;
@@ -195,7 +194,7 @@ public final class LoncClient implements AutoCloseable {
      */
     public static Builder fromConfig(LoncapaConfig conf, HostTable table) throws ConfigException {
         Builder b = new Builder(conf.lonHostID())
-                .hosts(ConfiguredHosts.remoteHosts(table, conf.lonHostID(), conf.londPort()))
+                .hosts(table.remoteHosts(conf.lonHostID(), conf.londPort(), java.util.Map.of()))
                 .allowInsecure(conf.loncAllowInsecure())
                 .localKeyDir(conf.lonIDsDir())
                 .lonVersion(conf.lonVersion().orElse(null))
