@@ -1,6 +1,7 @@
 package org.loncapa.lonc.daemon;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
