@@ -182,6 +182,10 @@ class DeferredReplayTest {
             }
         });
         assertEquals(0, pendingFiles());
+        List<DeferredReplayer.Item> all = replayer.listAll();
+        assertEquals(1, all.size());
+        assertTrue(all.get(0).held(), "held files are listed too");
+        assertEquals("gone1", all.get(0).lonId());
     }
 
     @Test
