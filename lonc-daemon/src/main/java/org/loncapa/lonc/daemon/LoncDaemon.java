@@ -210,9 +210,17 @@ public final class LoncDaemon implements AutoCloseable {
     private DeferredReplayer deferred;
     private FrontEnd frontEnd;
     private PidFile pidFile;
-    private final StatusReport statusReport = new StatusReport();
+    /** Created on first use: Jackson's start-up (~375 classes) stays off the first request's path. */
+    private StatusReport statusReport;
 
     private final TlsSetup.Result tls;
+
+    private synchronized StatusReport statusReport() {
+        if (statusReport == null) {
+            statusReport = new StatusReport();
+        }
+        return statusReport;
+    }
 
     private LoncDaemon(Options options, Loaded loaded) {
         this.options = options;
@@ -580,7 +588,7 @@ public final class LoncDaemon implements AutoCloseable {
             String text = StatusReport.text(localtime, pid, all, logFile::statusOf, logFile::recentEntry);
             try {
                 StatusReport.writeAtomically(statusFile(), text);
-                StatusReport.writeAtomically(statusJsonFile(), statusReport.toJson(statusDocument(all)));
+                StatusReport.writeAtomically(statusJsonFile(), statusReport().toJson(statusDocument(all)));
             } catch (IOException e) {
                 log.warn("Cannot write the status files {}: {}", statusFile(), e.toString());
             }
@@ -612,7 +620,7 @@ public final class LoncDaemon implements AutoCloseable {
                 def = Map.of("error", e.toString());
             }
         }
-        return statusReport.document(settings.count(Setting.RETRIES), Instant.now(clock), logFile.localtime(), pid, version(), daemon,
+        return statusReport().document(settings.count(Setting.RETRIES), Instant.now(clock), logFile.localtime(), pid, version(), daemon,
                 frontEnd.counters(), hosts, layout.socketsByHost(), def);
     }
 

@@ -1,0 +1,400 @@
+package org.loncapa.lonc.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.loncapa.lonc.bench.load.ClusterFiles;
+import org.loncapa.lonc.bench.load.DaemonProcess;
+import org.loncapa.lonc.bench.load.LineChannel;
+import org.loncapa.lonc.bench.load.LoadRunner;
+import org.loncapa.lonc.bench.load.ProcStats;
+import org.loncapa.lonc.bench.load.PhaseResult;
+import org.loncapa.lonc.bench.load.Report;
+import org.loncapa.lonc.bench.load.Target;
+import org.loncapa.lonc.bench.load.Targets;
+import org.loncapa.lonc.core.EngineConfig;
+import org.loncapa.lonc.core.LoncEngine;
+import org.loncapa.lonc.core.RemoteHost;
+import org.loncapa.lonc.testkit.FakeLond;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The end-to-end load tool: FakeLond in fast mode, lonc in front of it, N closed-loop clients for D
+ * seconds per path, and in the same run the direct and naive baselines; prints throughput, latency
+ * percentiles, errors, CPU and memory per path, and the ratios the targets are stated in.
+ */
+@Command(name = "LoadTool", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Drives lonc with N concurrent clients for D seconds and compares it, in the same run, with "
+                    + "the direct baseline (each client on its own persistent lond connection, handshake "
+                    + "once) and the naive alternative (fresh TCP connection and full handshake per "
+                    + "request). FakeLond (fast mode) runs in this JVM; the daemon runs as its own JVM.",
+            "",
+            "Paths: daemon (its UNIX socket; --style picks persistent and/or per-request clients), "
+                    + "engine (LoncEngine.submit in this JVM), direct, naive; and for design comparisons relay "
+                    + "(ReferenceRelay: minimal UNIX front end on the engine's own thread) and relay2 (the same "
+                    + "with a front-end thread of its own, as the daemon).",
+            ""})
+public final class LoadTool implements Callable<Integer> {
+    static final String MY_LON_ID = ClusterFiles.MY_LON_ID;
+    static final String LOND_LON_ID = "msul1";
+    static final String LOND_HOST = "lond.bench";
+
+    @Option(names = "--clients", description = "Concurrent clients of the daemon, engine and naive paths. Default: ${DEFAULT-VALUE}.")
+    int clients = 64;
+
+    @Option(names = "--seconds", description = "Measured seconds per path. Default: ${DEFAULT-VALUE}.")
+    double seconds = 10;
+
+    @Option(names = "--warmup", description = "Warm-up seconds per path before measuring. Default: ${DEFAULT-VALUE}.")
+    double warmup = 2;
+
+    @Option(names = "--style", description = "Daemon client style: persistent, per-request or both. Default: ${DEFAULT-VALUE}.")
+    String style = "both";
+
+    @Option(names = "--connections", description = "lond connections per host for lonc (maxConnectionsPerHost). Default: ${DEFAULT-VALUE}.")
+    int connections = 10;
+
+    @Option(names = "--direct-clients", description = "Clients of the direct baseline. Default: --connections (the same number of lond connections as lonc).")
+    Integer directClients;
+
+    @Option(names = "--naive-clients", description = "Clients of the naive baseline. Default: --clients.")
+    Integer naiveClients;
+
+    @Option(names = "--paths", split = ",", description = "Paths to run, in order: engine, direct, naive, daemon, relay, relay2. Default: engine,direct,naive,daemon.")
+    List<String> paths = new ArrayList<>(List.of("engine", "direct", "naive", "daemon"));
+
+    @Option(names = "--request-bytes", description = "Length of each echo: request in bytes. Default: ${DEFAULT-VALUE}.")
+    int requestBytes = 100;
+
+    @Option(names = "--rounds", description = "Run the whole sequence this many times (ratios per round). Default: ${DEFAULT-VALUE}.")
+    int rounds = 1;
+
+    @Option(names = "--lond-port", description = "TCP port for FakeLond (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int londPort = 0;
+
+    @Option(names = "--daemon", description = "spawn: start the lonc daemon as a separate JVM for this run; attach: use a running"
+            + " one (--daemon-sock-dir); none. Default: ${DEFAULT-VALUE}.")
+    String daemonMode = "spawn";
+
+    @Option(names = "--daemon-classpath", description = "Classpath of the spawned daemon. Default: this jar.")
+    String daemonClasspath;
+
+    @Option(names = "--daemon-jvm-opts", description = "JVM options of the spawned daemon, space-separated. Default: \"${DEFAULT-VALUE}\".")
+    String daemonJvmOpts = String.join(" ", DaemonProcess.DEFAULT_JVM_OPTIONS);
+
+    @Option(names = "--daemon-set", paramLabel = "name=value", description = "Extra daemon setting (repeatable);"
+            + " maxConnectionsPerHost is set from --connections.")
+    List<String> daemonSettings = new ArrayList<>();
+
+    @Option(names = "--daemon-sock-dir", description = "attach: the daemon's lonSockDir. It must route host "
+            + LOND_HOST + " / lonID " + LOND_LON_ID + " to --lond-port.")
+    Path daemonSockDir;
+
+    @Option(names = "--daemon-pid", description = "attach: pid of the daemon, for its CPU and RSS.")
+    long daemonPid = -1;
+
+    @Option(names = "--keep", description = "Keep the spawned daemon's directory (configuration, lonc.log).")
+    boolean keep;
+
+    @Option(names = "--csv", description = "Append one CSV line per path to this file.")
+    Path csv;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadTool()).execute(args));
+    }
+
+    /** Clients of the direct baseline: as many as lonc has lond connections unless given. */
+    int directClientCount() {
+        return directClients != null ? directClients : connections;
+    }
+
+    /** Clients of the naive baseline: as many as lonc has clients unless given. */
+    int naiveClientCount() {
+        return naiveClients != null ? naiveClients : clients;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int direct = directClientCount();
+        int naive = naiveClientCount();
+        Machine.print(out);
+        out.printf(Locale.ROOT, "clients=%d direct-clients=%d naive-clients=%d connections=%d seconds=%.0f"
+                + " warmup=%.0f request-bytes=%d style=%s%n", clients, direct, naive, connections,
+                seconds, warmup, requestBytes, style);
+        LoadRunner runner = new LoadRunner(Duration.ofMillis((long) (warmup * 1000)),
+                Duration.ofMillis((long) (seconds * 1000)), requestBytes);
+        try (FakeLond lond = FakeLond.builder().lonIds(LOND_LON_ID).clientLonId(MY_LON_ID)
+                .allowInsecure(true).recordRequests(false).build().start(londPort)) {
+            InetSocketAddress addr = new InetSocketAddress("127.0.0.1", lond.port());
+            LoncEngine engine = null;
+            DaemonProcess daemon = null;
+            List<DaemonProcess> relays = new ArrayList<>();
+            List<Target> targets = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            for (String p : paths) {
+                switch (p.trim()) {
+                    case "engine" -> {
+                        engine = LoncEngine.start(EngineConfig.builder(MY_LON_ID).allowInsecure(true)
+                                .host(new RemoteHost(LOND_HOST, List.of(LOND_LON_ID), "127.0.0.1",
+                                        lond.port(), false))
+                                .maxConnectionsPerHost(connections).build());
+                        warm(engine, connections);
+                        targets.add(Targets.engine(engine, LOND_LON_ID, connections));
+                        counts.add(clients);
+                    }
+                    case "direct" -> {
+                        targets.add(Targets.direct(addr, MY_LON_ID, LOND_LON_ID));
+                        counts.add(direct);
+                    }
+                    case "naive" -> {
+                        targets.add(Targets.naive(addr, MY_LON_ID, LOND_LON_ID));
+                        counts.add(naive);
+                    }
+                    case "daemon" -> {
+                        Path sock;
+                        Target.Meter m = null;
+                        if (daemonMode.equals("attach")) {
+                            if (daemonSockDir == null) {
+                                throw new CommandLine.ParameterException(new CommandLine(this),
+                                        "--daemon attach needs --daemon-sock-dir");
+                            }
+                            sock = daemonSockDir.resolve(LOND_HOST);
+                            if (daemonPid > 0) {
+                                m = Targets.processMeter("daemon pid " + daemonPid, daemonPid);
+                            }
+                        } else if (daemonMode.equals("spawn") && daemonAvailable()) {
+                            daemon = spawnDaemon(lond.port());
+                            sock = daemon.files().socket(LOND_HOST);
+                            m = Targets.processMeter("daemon pid " + daemon.pid(), daemon.pid());
+                            out.printf("daemon: pid %d, %s, rss after start-up %s%n", daemon.pid(),
+                                    daemonJvmOpts, Report.mib(ProcStats.sample(daemon.pid()).rssBytes()));
+                        } else {
+                            out.println("note: no daemon (not on the classpath, or --daemon none); daemon path skipped");
+                            continue;
+                        }
+                        if (!style.equals("per-request")) {
+                            targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, true, connections, m));
+                            counts.add(clients);
+                        }
+                        if (!style.equals("persistent")) {
+                            targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, false, connections, m));
+                            counts.add(clients);
+                        }
+                    }
+                    case "relay", "relay2" -> {
+                        int threads = p.trim().equals("relay") ? 1 : 2;
+                        DaemonProcess r = spawnRelay(lond.port(), threads);
+                        relays.add(r);
+                        Path sock = r.files().socket(LOND_HOST);
+                        Target.Meter m = Targets.processMeter("relay pid " + r.pid(), r.pid());
+                        String label = threads == 1 ? "relay1" : "relay2";
+                        if (!style.equals("per-request")) {
+                            targets.add(Targets.daemon(label, sock, LOND_LON_ID, true, connections, m));
+                            counts.add(clients);
+                        }
+                        if (!style.equals("persistent")) {
+                            targets.add(Targets.daemon(label, sock, LOND_LON_ID, false, connections, m));
+                            counts.add(clients);
+                        }
+                    }
+                    default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                            "unknown path " + p + " (engine, direct, naive, daemon)");
+                }
+            }
+            List<Map<String, PhaseResult>> all = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    out.println();
+                    out.println("round " + round);
+                }
+                out.println(Report.HEADER);
+                Map<String, PhaseResult> byName = new LinkedHashMap<>();
+                for (int i = 0; i < targets.size(); i++) {
+                    PhaseResult r = runner.run(targets.get(i), counts.get(i));
+                    out.println(Report.row(r));
+                    String threads = Report.threads(r);
+                    if (threads != null) {
+                        out.println("    subject CPU by thread: " + threads);
+                    }
+                    if (r.firstError() != null) {
+                        out.println("    first error: " + r.firstError());
+                    }
+                    byName.put(r.target(), r);
+                    appendCsv(r);
+                }
+                all.add(byName);
+                printRatios(byName);
+            }
+            if (engine != null) {
+                engine.close();
+            }
+            for (DaemonProcess r : relays) {
+                r.close();
+                deleteTree(r.files().dir());
+            }
+            if (daemon != null) {
+                daemon.close();
+                if (!keep) {
+                    deleteTree(daemon.files().dir());
+                } else {
+                    out.println("kept " + daemon.files().dir());
+                }
+            }
+        }
+        return 0;
+    }
+
+    private boolean daemonAvailable() {
+        if (daemonClasspath != null) {
+            return true;
+        }
+        try {
+            Class.forName(DaemonProcess.class.getName().replace("bench.load.DaemonProcess",
+                    "daemon.LoncDaemon"), false, getClass().getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private DaemonProcess spawnDaemon(int londPort) throws IOException, InterruptedException {
+        ClusterFiles files = ClusterFiles.write(Files.createTempDirectory("lonc-bench-"), londPort,
+                ClusterFiles.oneHost(LOND_HOST, LOND_LON_ID));
+        List<String> settings = new ArrayList<>();
+        settings.add("maxConnectionsPerHost=" + connections);
+        settings.addAll(daemonSettings);
+        List<String> jvm = daemonJvmOpts.isBlank() ? List.of() : List.of(daemonJvmOpts.trim().split("\\s+"));
+        DaemonProcess d = DaemonProcess.start(files,
+                daemonClasspath != null ? daemonClasspath : System.getProperty("java.class.path"), jvm,
+                settings);
+        warmSocket(d, files.socket(LOND_HOST));
+        return d;
+    }
+
+    private DaemonProcess spawnRelay(int londPort, int threads) throws IOException, InterruptedException {
+        ClusterFiles files = ClusterFiles.write(Files.createTempDirectory("lonc-bench-relay-"), londPort,
+                ClusterFiles.oneHost(LOND_HOST, LOND_LON_ID));
+        List<String> jvm = daemonJvmOpts.isBlank() ? List.of() : List.of(daemonJvmOpts.trim().split("\\s+"));
+        DaemonProcess d = DaemonProcess.startRelay(files, System.getProperty("java.class.path"), jvm,
+                londPort, connections, threads, 1);
+        warmSocket(d, files.socket(LOND_HOST));
+        return d;
+    }
+
+    private void warmSocket(DaemonProcess d, Path sock) throws IOException, InterruptedException {
+        d.awaitSocket(sock, Duration.ofSeconds(30));
+        // open the lond connections before measuring (one handshake at a time)
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < connections * 2; i++) {
+            Thread t = new Thread(() -> {
+                try (LineChannel c = LineChannel.unix(sock)) {
+                    for (int j = 0; j < 50; j++) {
+                        c.writeLine("sethost:" + LOND_LON_ID + ":ping");
+                        c.readLine();
+                    }
+                } catch (IOException e) {
+                    // the load run will show it
+                }
+            });
+            t.start();
+            ts.add(t);
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    private static void warm(LoncEngine engine, int connections) {
+        // open every lond connection before measuring (handshakes are done one at a time)
+        for (int i = 0; i < 20; i++) {
+            List<CompletableFuture<String>> fs = new ArrayList<>();
+            for (int j = 0; j < connections * 4; j++) {
+                fs.add(engine.submit(LOND_LON_ID, "ping"));
+            }
+            fs.forEach(CompletableFuture::join);
+        }
+    }
+
+    private void printRatios(Map<String, PhaseResult> r) {
+        out.println();
+        PhaseResult dp = r.get("daemon/persistent");
+        PhaseResult dr = r.get("daemon/per-request");
+        PhaseResult direct = r.get("direct");
+        PhaseResult naive = r.get("naive");
+        PhaseResult engine = r.get("engine");
+        // the throughput targets are stated for 64 concurrent clients and 10 lond connections, with
+        // the direct baseline on as many connections; elsewhere the ratios are shown without a verdict
+        boolean targetShape = clients == 64 && connections == 10;
+        ratio("daemon/persistent : direct", dp, direct,
+                targetShape && direct != null && direct.clients() == connections ? 0.4 : -1);
+        ratio("daemon/per-request : naive", dr, naive, targetShape ? 2.0 : -1);
+        ratio("daemon/per-request : daemon/persistent", dr, dp, targetShape ? 0.6 : -1);
+        for (String relay : List.of("relay1", "relay2")) {
+            ratio(relay + "/persistent : direct", r.get(relay + "/persistent"), direct, -1);
+            ratio(relay + "/per-request : naive", r.get(relay + "/per-request"), naive, -1);
+        }
+        ratio("engine : direct", engine, direct, -1);
+        ratio("engine : naive", engine, naive, -1);
+        if (dp != null && direct != null && dp.clients() == 1 && direct.clients() == 1) {
+            added("p50", dp.latencies().percentileMicros(50), direct.latencies().percentileMicros(50), 60);
+            added("p99", dp.latencies().percentileMicros(99), direct.latencies().percentileMicros(99), 300);
+        }
+        if (engine != null && direct != null && engine.clients() == 1 && direct.clients() == 1) {
+            added("engine p50", engine.latencies().percentileMicros(50),
+                    direct.latencies().percentileMicros(50), -1);
+            added("engine p99", engine.latencies().percentileMicros(99),
+                    direct.latencies().percentileMicros(99), -1);
+        }
+    }
+
+    private void ratio(String label, PhaseResult a, PhaseResult b, double target) {
+        if (a == null || b == null) {
+            return;
+        }
+        double x = a.requestsPerSecond() / b.requestsPerSecond();
+        String verdict = target < 0 ? "" : String.format(Locale.ROOT, "   target >= %.1fx: %s", target,
+                x >= target ? "met" : "MISSED");
+        out.printf(Locale.ROOT, "%-40s %s%s%n", label, Report.ratio(a.requestsPerSecond(),
+                b.requestsPerSecond()), verdict);
+    }
+
+    private void added(String label, double lonc, double direct, double limit) {
+        double d = lonc - direct;
+        String verdict = limit < 0 ? "" : String.format(Locale.ROOT, "   target <= %.0f µs: %s", limit,
+                d <= limit ? "met" : "MISSED");
+        out.printf(Locale.ROOT, "%-40s %.1f µs%s%n", "added latency " + label, d, verdict);
+    }
+
+    private void appendCsv(PhaseResult r) throws IOException {
+        if (csv == null) {
+            return;
+        }
+        boolean fresh = !Files.exists(csv);
+        String text = (fresh ? Report.CSV_HEADER + "\n" : "") + Report.csv(r) + "\n";
+        Files.writeString(csv, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}
