@@ -24,7 +24,6 @@ import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.loncapa.lonc.client.internal.AdminDeferredTransactions;
 import org.loncapa.lonc.client.internal.AdminSocketClient;
-import org.loncapa.lonc.client.internal.ConfiguredHosts;
 import org.loncapa.lonc.client.internal.DaemonAdmin;
 import org.loncapa.lonc.client.internal.DaemonTransport;
 import org.loncapa.lonc.client.internal.EmbeddedTransport;
@@ -195,7 +194,7 @@ public final class LoncClient implements AutoCloseable {
      */
     public static Builder fromConfig(LoncapaConfig conf, HostTable table) throws ConfigException {
         Builder b = new Builder(conf.lonHostID())
-                .hosts(ConfiguredHosts.remoteHosts(table, conf.lonHostID(), conf.londPort()))
+                .hosts(table.remoteHosts(conf.lonHostID(), conf.londPort(), java.util.Map.of()))
                 .allowInsecure(conf.loncAllowInsecure())
                 .localKeyDir(conf.lonIDsDir())
                 .lonVersion(conf.lonVersion().orElse(null))
@@ -646,7 +645,9 @@ public final class LoncClient implements AutoCloseable {
          * rate-limited; requests lond refuses are moved to hold). Default true: with no daemon,
          * nothing else would deliver what {@link LoncClient#critical} deferred. Turn it off when a
          * lonc daemon (Perl or Java) serves the same {@code lonSockDir}, or in short-lived tools;
-         * two replayers of one directory may deliver a request twice.
+         * two replayers of one directory may deliver a request twice. Like the daemon, the
+         * replayer moves files of lonIDs that are not in this client's host table to {@code
+         * hold/} when it starts: give an embedded client that replays the whole host table.
          */
         public Builder replayDeferred(boolean on) {
             this.replayDeferred = on;

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.loncapa.lonc.core.RemoteHost;
@@ -67,21 +66,14 @@ public final class HostLayout {
                     + "' (from loncapa.conf) is not in " + tableFile
                     + "; lonc cannot tell which host is itself");
         }
-        String myHost = me.get().hostname().toLowerCase(Locale.ROOT);
-        List<RemoteHost> hosts = new ArrayList<>();
+        List<RemoteHost> hosts = table.remoteHosts(conf.lonHostID(), conf.londPort(), portOverrides);
         Map<String, SocketTarget> sockets = new LinkedHashMap<>();
-        for (String name : table.hostnames()) {
-            List<String> ids = table.lonIdsOf(name);
-            HostEntry first = table.byLonId(ids.get(0)).orElseThrow();
-            String address = first.ip().orElse(name);
-            boolean thisHost = name.toLowerCase(Locale.ROOT).equals(myHost);
-            hosts.add(new RemoteHost(name, ids, address,
-                    portOverrides.getOrDefault(name, conf.londPort()), thisHost));
+        for (RemoteHost h : hosts) {
             if (naming == SocketNaming.HOSTNAME) {
-                sockets.put(name, new SocketTarget(name, name, null));
+                sockets.put(h.name(), new SocketTarget(h.name(), h.name(), null));
             } else {
-                for (String id : ids) {
-                    sockets.put(id, new SocketTarget(id, name, id));
+                for (String id : h.lonIds()) {
+                    sockets.put(id, new SocketTarget(id, h.name(), id));
                 }
             }
         }

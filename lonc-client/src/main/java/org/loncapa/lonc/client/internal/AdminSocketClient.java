@@ -22,9 +22,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 /**
  * A client of the daemon's admin socket: one JSON object per line each way, one request per
- * connection. The vocabulary follows the daemon's {@code AdminService} as read on its
- * development branch (not yet merged when this was written); every name of it is in {@link
- * Wire}, so a change on the daemon's side is a change in one place here:
+ * connection. The vocabulary is the daemon's ({@code AdminService} in lonc-daemon; checked
+ * end to end by {@code RealDaemonTest}); every name of it is in {@link Wire}, so a change on the
+ * daemon's side is a change in one place here:
  *
  * <pre>
  * → {"cmd":"status"}                         ← {"ok":true,...,"hosts":[{HostStatus fields...}...]}

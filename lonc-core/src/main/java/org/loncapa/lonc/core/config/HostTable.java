@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.loncapa.lonc.core.RemoteHost;
 
 /**
  * LON-CAPA's cluster host table, {@code <lonTabDir>/hosts.tab}: which lonIDs exist and which
@@ -180,6 +181,29 @@ public final class HostTable {
     public List<String> lonIdsOf(String hostname) {
         return lonIdsByHost.getOrDefault(
                 HostEntry.hostKey(Objects.requireNonNull(hostname, "hostname")), List.of());
+    }
+
+    /**
+     * The engine's view of the table: one {@link RemoteHost} per DNS name (modern lonc keeps one
+     * pool and one socket per machine), carrying all the lonIDs that live there in table order; the
+     * address is the 1.x IP field when present, else the DNS name (resolved for every connection).
+     * The machine that serves {@code myLonId} is marked as this host (local key mode).
+     *
+     * @param myLonId this node's lonHostID; if it is not in the table no host is local
+     * @param londPort lond's port
+     * @param portOverrides lond ports by DNS name for test rigs with several londs on one machine
+     */
+    public List<RemoteHost> remoteHosts(String myLonId, int londPort, Map<String, Integer> portOverrides) {
+        String myHost = byLonId(myLonId).map(e -> e.hostname().toLowerCase(Locale.ROOT)).orElse(null);
+        List<RemoteHost> out = new ArrayList<>();
+        for (String hostname : hostnames()) {
+            List<String> ids = lonIdsOf(hostname);
+            HostEntry first = byLonId(ids.get(0)).orElseThrow();
+            out.add(new RemoteHost(hostname, ids, first.ip().orElse(hostname),
+                    portOverrides.getOrDefault(hostname, londPort),
+                    hostname.toLowerCase(Locale.ROOT).equals(myHost)));
+        }
+        return out;
     }
 
     /**

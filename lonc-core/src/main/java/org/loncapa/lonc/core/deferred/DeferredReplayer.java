@@ -358,15 +358,21 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         return items;
     }
 
-    /** Every deferred transaction, grouped by lonID in the host table or not. */
+    /** Every deferred transaction, pending then held, including lonIDs not in the host table. */
     public List<Item> listAll() throws IOException {
         Instant now = clock.instant();
         List<Item> items = new ArrayList<>();
         for (DeferredEntry e : store.listAll()) {
-            String host = engine.hostOf(e.lonid()).map(RemoteHost::name).orElse("?");
-            items.add(item(e, host, now, false));
+            items.add(item(e, hostNameOf(e), now, false));
+        }
+        for (DeferredEntry e : store.listHeldAll()) {
+            items.add(item(e, hostNameOf(e), now, true));
         }
         return items;
+    }
+
+    private String hostNameOf(DeferredEntry e) {
+        return engine.hostOf(e.lonid()).map(RemoteHost::name).orElse("?");
     }
 
     private Item item(DeferredEntry e, String host, Instant now, boolean held) {
@@ -425,6 +431,17 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         }
         List<DeferredEntry> l = held ? store.listHeld(n.get().lonid()) : store.list(n.get().lonid());
         return l.stream().filter(x -> x.name().equals(n.get())).findFirst();
+    }
+
+    /** Replay progress of a host: files found by the last scan and not yet sent, and files in flight. */
+    public record Progress(int pending, int inFlight) {}
+
+    /** Replay progress of a host, read on the worker thread. */
+    public CompletableFuture<Progress> progress(String hostName) {
+        return CompletableFuture.supplyAsync(() -> {
+            HostReplay r = replays.get(hostName);
+            return r == null ? new Progress(0, 0) : new Progress(r.pending.size(), r.plan.inFlightCount());
+        }, worker);
     }
 
     /** Counts and oldest age for a host's lonIDs, summed. */

@@ -436,6 +436,11 @@ public final class DeferredStore {
     return filterSorted(scan(holdDir).entries, lonid);
   }
 
+  /** Every held entry, whatever its lonID (including lonIDs no longer in the host table). */
+  public List<DeferredEntry> listHeldAll() throws IOException {
+    return filterSorted(scan(holdDir).entries, null);
+  }
+
   private static List<DeferredEntry> filterSorted(List<DeferredEntry> all, String lonid) {
     List<DeferredEntry> out = new ArrayList<>();
     for (DeferredEntry e : all) {

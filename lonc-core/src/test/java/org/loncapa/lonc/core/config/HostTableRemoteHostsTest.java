@@ -1,4 +1,4 @@
-package org.loncapa.lonc.client.internal;
+package org.loncapa.lonc.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,9 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.loncapa.lonc.core.RemoteHost;
-import org.loncapa.lonc.core.config.HostTable;
 
-class ConfiguredHostsTest {
+class HostTableRemoteHostsTest {
     @TempDir
     Path tmp;
 
@@ -23,7 +22,7 @@ class ConfiguredHostsTest {
                 "msua3:msu:access:a3.example.edu:http:msu.edu",
                 "oldl1:old:library:old.example.edu:10.0.0.7",
                 ""));
-        List<RemoteHost> hosts = ConfiguredHosts.remoteHosts(HostTable.parse(tab), "msua3", 5663);
+        List<RemoteHost> hosts = HostTable.parse(tab).remoteHosts("msua3", 5663, java.util.Map.of());
         assertEquals(List.of(
                 new RemoteHost("s1.example.edu", List.of("msul1", "msul2"), "s1.example.edu", 5663, false),
                 new RemoteHost("a3.example.edu", List.of("msua3"), "a3.example.edu", 5663, true),
@@ -33,6 +32,6 @@ class ConfiguredHostsTest {
     @Test
     void noHostIsLocalWhenMyIdIsNotInTheTable() throws Exception {
         Path tab = Files.writeString(tmp.resolve("hosts.tab"), "msul1:msu:library:s1.example.edu\n");
-        assertEquals(false, ConfiguredHosts.remoteHosts(HostTable.parse(tab), "zzz", 1).get(0).thisHost());
+        assertEquals(false, HostTable.parse(tab).remoteHosts("zzz", 1, java.util.Map.of()).get(0).thisHost());
     }
 }
