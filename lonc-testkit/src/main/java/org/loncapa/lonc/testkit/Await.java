@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  */
 public final class Await {
     /** Default limit: generous, so that a slow CI machine never fails a correct test. */
-    public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(60);
 
     private Await() {}
 
