@@ -1,5 +1,6 @@
 package org.loncapa.lonc.examples;
 
+import org.loncapa.lonc.testkit.FakeDaemonSockets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.loncapa.lonc.client;
 
+import org.loncapa.lonc.testkit.FakeDaemonSockets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -437,16 +437,7 @@ public final class LoncEngine implements AutoCloseable {
     }
 
     private CompletableFuture<Void> onLoop(Runnable r) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                r.run();
-                f.complete(null);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
+        return loop.submit(r);
     }
 
     private static <T> T await(CompletableFuture<T> f) {

@@ -74,6 +74,23 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} on the loop thread; the future completes when it has run (exceptionally if
+     * it threw). Safe from any thread.
+     */
+    public CompletableFuture<Void> submit(Runnable task) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                task.run();
+                f.complete(null);
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
     /** Registers a channel (loop thread only). */
     public SelectionKey register(SelectableChannel ch, int ops, Handler handler) throws IOException {
         ch.configureBlocking(false);

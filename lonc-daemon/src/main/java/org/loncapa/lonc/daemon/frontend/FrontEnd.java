@@ -599,16 +599,7 @@ public final class FrontEnd implements AutoCloseable {
     // ------------------------------------------------------------------ helpers
 
     private CompletableFuture<Void> onLoop(Runnable r) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                r.run();
-                f.complete(null);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f;
+        return loop.submit(r);
     }
 
     private static <T> T join(CompletableFuture<T> f) {

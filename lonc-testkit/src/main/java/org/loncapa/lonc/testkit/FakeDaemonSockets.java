@@ -1,4 +1,4 @@
-package org.loncapa.lonc.client;
+package org.loncapa.lonc.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,20 +25,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A stand-in for the lonc daemon's UNIX sockets, for tests of the daemon transport until the
- * real daemon can be started from tests: one listening socket per host name in a directory,
+ * A stand-in for the lonc daemon's UNIX sockets, for tests of clients of the daemon (the SDK's
+ * daemon transport, the CLI) without starting the real daemon: one listening socket per host name in a directory,
  * framing as protocol.md §4.1 (a request line in, one reply line out, more requests may follow
  * on the connection), and an optional admin socket answering JSON lines. Uses the JDK's own
  * UNIX-domain channels, so the client's junixsocket code is tested against another
  * implementation. A dispatcher maps each request line to a reply line; {@link #HANG_UP} closes
  * the connection without a reply, {@link #STALL} never answers (until close).
  */
-final class FakeDaemonSockets implements AutoCloseable {
-    static final String HANG_UP = "\u0000hang-up";
-    static final String STALL = "\u0000stall";
+public final class FakeDaemonSockets implements AutoCloseable {
+    public static final String HANG_UP = "\u0000hang-up";
+    public static final String STALL = "\u0000stall";
 
     /** One request as received. */
-    record Request(String socket, String line, int connection) {}
+    public record Request(String socket, String line, int connection) {}
 
     private final Path dir;
     private final List<ServerSocketChannel> servers = new CopyOnWriteArrayList<>();
@@ -50,23 +50,23 @@ final class FakeDaemonSockets implements AutoCloseable {
     private volatile Function<Request, String> dispatcher = r -> "echo:" + r.line();
     private final Map<String, Function<String, String>> admin = new ConcurrentHashMap<>();
 
-    FakeDaemonSockets(Path dir) {
+    public FakeDaemonSockets(Path dir) {
         this.dir = dir;
     }
 
     /** Answers every request with {@code f(request)}. */
-    FakeDaemonSockets dispatch(Function<Request, String> f) {
+    public FakeDaemonSockets dispatch(Function<Request, String> f) {
         this.dispatcher = f;
         return this;
     }
 
     /** Starts listening at {@code <dir>/<name>}. */
-    FakeDaemonSockets listen(String name) throws IOException {
+    public FakeDaemonSockets listen(String name) throws IOException {
         return listen(name, line -> dispatcher.apply(new Request(name, line, -1)));
     }
 
     /** Starts an admin socket at {@code <dir>/<name>} answering each JSON line with {@code f}. */
-    FakeDaemonSockets admin(String name, Function<String, String> f) throws IOException {
+    public FakeDaemonSockets admin(String name, Function<String, String> f) throws IOException {
         admin.put(name, f);
         return listen(name, f);
     }
@@ -151,29 +151,29 @@ final class FakeDaemonSockets implements AutoCloseable {
     }
 
     /** The next request, waiting at most {@code timeout}; null if none came. */
-    Request takeRequest(Duration timeout) throws InterruptedException {
+    public Request takeRequest(Duration timeout) throws InterruptedException {
         return requests.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** All requests received so far and not yet taken. */
-    List<Request> drainRequests() {
+    public List<Request> drainRequests() {
         List<Request> l = new ArrayList<>();
         requests.drainTo(l);
         return l;
     }
 
     /** Client connections currently open. */
-    int openConnections() {
+    public int openConnections() {
         return open.get();
     }
 
     /** Client connections accepted so far. */
-    int connectionCount() {
+    public int connectionCount() {
         return connections.get();
     }
 
     /** Waits until the open-connection count is {@code n}; false on timeout. */
-    boolean awaitOpenConnections(int n, Duration timeout) throws InterruptedException {
+    public boolean awaitOpenConnections(int n, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (open.get() != n) {
