@@ -57,6 +57,8 @@ public final class LoncEngine implements AutoCloseable {
     /** Engine thread only. */
     private int queuedTotal;
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean closeStarted =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean shutDown;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private HostPool.HostListener listener = HostPool.HostListener.NONE;
@@ -296,11 +298,24 @@ public final class LoncEngine implements AutoCloseable {
      * connection and stops the engine thread.
      */
     public void close(Duration drain) {
-        if (closing) {
-            loop.terminated().join();
+        if (!closeStarted.compareAndSet(false, true)) {
+            if (!loop.inLoop()) {
+                loop.terminated().join();
+            }
             return;
         }
         closing = true;
+        if (loop.inLoop()) {
+            // Called from a callback on the engine thread: waiting here would wait for ourselves.
+            Thread t = new Thread(() -> shutDown(drain), "lonc-engine-close");
+            t.setDaemon(true);
+            t.start();
+            return;
+        }
+        shutDown(drain);
+    }
+
+    private void shutDown(Duration drain) {
         loop.execute(this::checkDrained);
         try {
             drained.get(drain.toNanos(), TimeUnit.NANOSECONDS);
@@ -440,7 +455,11 @@ public final class LoncEngine implements AutoCloseable {
         return loop.submit(r);
     }
 
-    private static <T> T await(CompletableFuture<T> f) {
+    private <T> T await(CompletableFuture<T> f) {
+        if (loop.inLoop() && !f.isDone()) {
+            throw new IllegalStateException("blocking engine call made on the engine thread;"
+                    + " use the ...Async variant from a callback");
+        }
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

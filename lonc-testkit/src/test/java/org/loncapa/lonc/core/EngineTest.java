@@ -495,4 +495,16 @@ class EngineTest {
             assertEquals(0, lond.connectionCount());
         }
     }
+
+    @Test
+    void closeFromACallbackOnTheEngineThreadDoesNotDeadlock() throws Exception {
+        start(b -> {});
+        CompletableFuture<Void> closedInCallback = engine.submit("msul1", "ping")
+                .thenAccept(r -> engine.close(Duration.ofSeconds(5)));
+        closedInCallback.get(10, TimeUnit.SECONDS);
+        engine.loop().terminated().get(20, TimeUnit.SECONDS);
+        assertTrue(engine.isClosing());
+        Await.until("connections closed", () -> lond.openConnections() == 0);
+        engine = null;
+    }
 }
