@@ -437,7 +437,8 @@ public final class LoncDaemon implements AutoCloseable {
 
     static FrontEnd.Limits limits(DaemonSettings s) {
         return new FrontEnd.Limits(s.bytes(Setting.MAX_REQUEST_BYTES), s.count(Setting.MAX_CLIENTS),
-                s.count(Setting.MAX_PIPELINED), s.count(Setting.LISTEN_BACKLOG));
+                s.count(Setting.MAX_PIPELINED), s.count(Setting.LISTEN_BACKLOG),
+                s.duration(Setting.IDLE_CLIENT_TIMEOUT));
     }
 
     private static Set<String> hostNames(HostLayout l) {

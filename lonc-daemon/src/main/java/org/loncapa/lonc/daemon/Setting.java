@@ -91,6 +91,10 @@ public enum Setting {
     MAX_PIPELINED("maxPipelined", Kind.COUNT, "64", "requests",
             "Unanswered requests one client connection may have; beyond it lonc stops reading"
                     + " from that connection until replies have gone out."),
+    IDLE_CLIENT_TIMEOUT("idleClientTimeout", Kind.DURATION_OR_OFF, "300s", "duration, 0 = off",
+            "A client connection with no request outstanding that stays silent this long is"
+                    + " closed, so clients that connect and never write cannot use up maxClients"
+                    + " (lonnet writes at once and closes after its reply). Perl lonc had no limit."),
     LISTEN_BACKLOG("listenBacklog", Kind.COUNT, "250", "connections",
             "listen() backlog of each socket (Perl: Listen => 250)."),
 

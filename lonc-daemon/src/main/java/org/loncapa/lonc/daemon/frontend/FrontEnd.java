@@ -7,6 +7,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.loncapa.lonc.core.ReplyTokens;
+import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.protocol.LineReader;
 import org.loncapa.lonc.core.reactor.EventLoop;
 import org.slf4j.Logger;
@@ -69,12 +71,19 @@ public final class FrontEnd implements AutoCloseable {
      * @param maxPipelined unanswered requests per connection
      * @param backlog listen backlog of each socket
      */
-    public record Limits(int maxRequestBytes, int maxClients, int maxPipelined, int backlog) {}
+    public record Limits(int maxRequestBytes, int maxClients, int maxPipelined, int backlog,
+            Duration idleClientTimeout) {
+        /** Without an idle-client timeout. */
+        public Limits(int maxRequestBytes, int maxClients, int maxPipelined, int backlog) {
+            this(maxRequestBytes, maxClients, maxPipelined, backlog, Duration.ZERO);
+        }
+    }
 
     private final EventLoop loop;
     private final Limits limits;
     private volatile AccessPolicy access;
     private final Runnable onTick;
+    private final Ticker ticker;
 
     // ---- front-end thread only
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
@@ -90,6 +99,7 @@ public final class FrontEnd implements AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
 
     /**
@@ -98,6 +108,15 @@ public final class FrontEnd implements AutoCloseable {
      * @param onTick run on the front-end thread about once a second (the daemon's housekeeping)
      */
     public FrontEnd(AccessPolicy access, Limits limits, Runnable onTick) {
+        this(access, limits, onTick, Ticker.system());
+    }
+
+    /**
+     * As {@link #FrontEnd(AccessPolicy, Limits, Runnable)}, with the time source for the
+     * idle-client timeout (tests pass a fake and call {@link #tickNow()}).
+     */
+    public FrontEnd(AccessPolicy access, Limits limits, Runnable onTick, Ticker ticker) {
+        this.ticker = ticker;
         this.access = access;
         this.limits = limits;
         this.onTick = onTick;
@@ -213,6 +232,7 @@ public final class FrontEnd implements AutoCloseable {
         m.put("clientsAccepted", accepted.get());
         m.put("clientsRefused", refused.get());
         m.put("requestsRejected", rejected.get());
+        m.put("idleClientsClosed", idleClosed.get());
         m.put("requests", requests.get());
         return m;
     }
@@ -240,8 +260,34 @@ public final class FrontEnd implements AutoCloseable {
     // ------------------------------------------------------------------ loop thread
 
     private void tick() {
+        closeIdleClients();
         if (onTick != null) {
             onTick.run();
+        }
+    }
+
+    /** Runs the once-a-second housekeeping now (tests advance a fake ticker first). */
+    public CompletableFuture<Void> tickNow() {
+        return loop.submit(this::tick);
+    }
+
+    /**
+     * Closes client connections that have no request outstanding and have been silent for the
+     * idle-client timeout, so that clients that connect and never write cannot use up maxClients.
+     */
+    private void closeIdleClients() {
+        long limit = limits.idleClientTimeout().toNanos();
+        if (limit <= 0) {
+            return;
+        }
+        long now = ticker.nanoTime();
+        for (Client c : new ArrayList<>(clients)) {
+            if (c.quiet() && now - c.lastActivity >= limit) {
+                log.debug("Closing client {} of {}: silent for {} s", c.peer, c.listener.name,
+                        TimeUnit.NANOSECONDS.toSeconds(now - c.lastActivity));
+                idleClosed.incrementAndGet();
+                c.close();
+            }
         }
     }
 
@@ -394,6 +440,9 @@ public final class FrontEnd implements AutoCloseable {
         boolean readPaused;
         boolean closed;
 
+        /** Ticker time of the last request read or reply written. */
+        long lastActivity = ticker.nanoTime();
+
         Client(Listener listener, SocketChannel channel, LineService.Peer peer) {
             this.listener = listener;
             this.channel = channel;
@@ -457,6 +506,7 @@ public final class FrontEnd implements AutoCloseable {
                 if (line == null) {
                     break;
                 }
+                lastActivity = ticker.nanoTime();
                 dispatch(line);
             }
             if (!inputDone) {
@@ -547,6 +597,7 @@ public final class FrontEnd implements AutoCloseable {
                         break;
                     }
                     out.pollFirst();
+                    lastActivity = ticker.nanoTime();
                 }
             } catch (IOException e) {
                 log.debug("Client {} of {} went away before its reply: {}", peer, listener.name, e.toString());

@@ -330,4 +330,31 @@ class FrontEndTest {
         idle.close();
         busy.close();
     }
+
+    @Test
+    void silentClientsAreClosedAfterTheIdleTimeoutButNotWhileAwaitingAReply() throws IOException {
+        org.loncapa.lonc.testkit.FakeTicker ticker = new org.loncapa.lonc.testkit.FakeTicker();
+        frontEnd = new FrontEnd(AccessPolicy.ownUserAndRoot(),
+                new FrontEnd.Limits(1024, 100, 8, 50, java.time.Duration.ofSeconds(300)), null, ticker);
+        frontEnd.start();
+        Path p = dir.resolve("host.example");
+        frontEnd.listen("host.example", p, 0660, service);
+        try (TestClient silent = TestClient.connect(p); TestClient waiting = TestClient.connect(p);
+                TestClient active = TestClient.connect(p)) {
+            waiting.writeLine("hold:w");
+            CompletableFuture<String> w = heldFuture("hold:w");
+            active.writeLine("ping");
+            assertEquals("re:ping", active.readLine());
+            ticker.advance(java.time.Duration.ofSeconds(200));
+            active.writeLine("again");
+            assertEquals("re:again", active.readLine());
+            ticker.advance(java.time.Duration.ofSeconds(101));
+            frontEnd.tickNow().join();
+            assertNull(silent.readLine(), "a client silent for 301 s is closed");
+            w.complete("late");
+            assertEquals("late", waiting.readLine(), "a client awaiting its reply is never idle");
+            active.writeLine("still here");
+            assertEquals("re:still here", active.readLine(), "activity 101 s ago keeps a client open");
+        }
+    }
 }
