@@ -52,7 +52,23 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        boundDnsCache();
         System.exit(execute(args));
+    }
+
+    /**
+     * Name lookups must not be cached forever, or a lond host that moves to a new IP address would
+     * only be reached again after a restart. The JDK caches successful lookups for 30 s unless a
+     * security manager is installed, where it caches them forever; say 30 s explicitly, unless the
+     * operator set {@code networkaddress.cache.ttl} in java.security. Failed lookups: 10 s.
+     */
+    static void boundDnsCache() {
+        if (java.security.Security.getProperty("networkaddress.cache.ttl") == null) {
+            java.security.Security.setProperty("networkaddress.cache.ttl", "30");
+        }
+        if (java.security.Security.getProperty("networkaddress.cache.negative.ttl") == null) {
+            java.security.Security.setProperty("networkaddress.cache.negative.ttl", "10");
+        }
     }
 
     /** Runs the command line and returns the exit code. */
