@@ -19,6 +19,9 @@ public final class LineReader {
     /** Default maximum line length in bytes, newline excluded (1 MiB). */
     public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
 
+    /** Buffer size kept between lines; a larger buffer is given back after a long line. */
+    static final int RETAINED_BYTES = 64 * 1024;
+
     private final int maxLineBytes;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
@@ -34,6 +37,11 @@ public final class LineReader {
             throw new IllegalArgumentException("maxLineBytes must be positive");
         }
         this.maxLineBytes = maxLineBytes;
+    }
+
+    /** Current buffer capacity in bytes (for tests and memory accounting). */
+    int capacity() {
+        return buf.length;
     }
 
     /** Bytes held that do not yet form a whole line. */
@@ -96,6 +104,10 @@ public final class LineReader {
         System.arraycopy(buf, nl + 1, buf, 0, rest);
         len = rest;
         scanned = 0;
+        if (buf.length > RETAINED_BYTES && len <= RETAINED_BYTES / 2) {
+            // one large reply must not pin a large buffer for the connection's lifetime
+            buf = Arrays.copyOf(buf, RETAINED_BYTES);
+        }
         return line;
     }
 

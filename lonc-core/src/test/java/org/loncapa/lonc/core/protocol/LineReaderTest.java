@@ -71,4 +71,15 @@ class LineReaderTest {
         t.feed(bytes("tab\tand\rcr\n"));
         assertEquals("tab\tand\rcr", t.nextLine());
     }
+
+    @Test
+    void aLongLineDoesNotPinALargeBuffer() throws Exception {
+        LineReader r = new LineReader(8 << 20);
+        String big = "x".repeat(4 << 20);
+        r.feed(bytes(big + "\nnext"));
+        assertEquals(big, r.nextLine());
+        assertEquals(LineReader.RETAINED_BYTES, r.capacity(), "buffer given back after the long line");
+        r.feed(bytes("\n"));
+        assertEquals("next", r.nextLine());
+    }
 }
