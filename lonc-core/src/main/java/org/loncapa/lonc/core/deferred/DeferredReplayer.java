@@ -277,8 +277,10 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
                         ex.toString());
             }
         } else {
-            store.delete(e);
+            // the S: line first: a crash in between leaves a file that is replayed again (and
+            // logged twice), never a delivery without its perm-log line
             permLog.logReplayed(hostName, "sethost:" + e.lonid() + ":" + command);
+            store.delete(e);
             log.info("A delayed transaction was completed: {} to {}", Redaction.forLog(command),
                     hostName);
         }

@@ -42,6 +42,11 @@ class DeferredReplayTest {
     private final long pid = ProcessHandle.current().pid();
     private long counter;
 
+    @org.junit.jupiter.api.BeforeEach
+    void directories() throws IOException {
+        delayed = Files.createDirectories(dir.resolve("sockets/delayed"));
+    }
+
     @AfterEach
     void tearDown() {
         if (replayer != null) {
@@ -93,12 +98,13 @@ class DeferredReplayTest {
 
     @Test
     void lonnetFilesAreReplayedInTimeOrderWithSethostAndDeleted() throws Exception {
-        start(FakeLond.builder());
+        // all on disk before lonc starts (a scan during the writes would see only some of them)
         long t = old();
         lonnetWrite(t + 2, "msul1", "echo:third");
         lonnetWrite(t, "msul1", "echo:first");
         lonnetWrite(t + 1, "msul2", "echo:second");
         lonnetWrite(t + 3, "msul1", "encrypt:echo:fourth-secret");
+        start(FakeLond.builder());
         // the first ready connection triggers the replay
         assertEquals("msul1", engine.submit("msul1", "ping").get(10, TimeUnit.SECONDS));
         Await.until("all replayed", () -> {
@@ -171,7 +177,6 @@ class DeferredReplayTest {
 
     @Test
     void filesForUnknownLonIdsAreHeldNotReplayed() throws Exception {
-        delayed = Files.createDirectories(dir.resolve("sockets/delayed"));
         lonnetWrite(old(), "gone1", "echo:orphan");
         start(FakeLond.builder());
         Await.until("held", () -> {
