@@ -128,17 +128,6 @@ public final class HostPool {
         return queue.size();
     }
 
-    /** Transactions on the wire. */
-    public int active() {
-        int n = 0;
-        for (LondConnection c : connections) {
-            if (c.current != null) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     // ------------------------------------------------------------------ work
 
     private Transaction newTransaction(String lonId, String command, long now, long deadline,
@@ -712,14 +701,5 @@ public final class HostPool {
     public String toString() {
         return "HostPool[" + name() + " " + state + " conns=" + connections.size() + " queued="
                 + queue.size() + "]";
-    }
-
-    /** Exposes the queued transactions' commands (for tests and status). */
-    List<String> queuedCommands() {
-        List<String> l = new ArrayList<>();
-        for (Transaction t : queue) {
-            l.add(t.command);
-        }
-        return l;
     }
 }

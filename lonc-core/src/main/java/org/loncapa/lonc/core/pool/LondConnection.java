@@ -117,7 +117,7 @@ final class LondConnection implements EventLoop.Handler {
         buf.clear();
         int n = channel.read(buf);
         if (n < 0) {
-            boolean partial = reader.pending() > 0 || (tls != null && tls.hasPartialInput());
+            boolean partial = reader.pending() > 0 || tls != null; // EOF inside TLS is always mid-record
             apply(session.onPeerClosed(partial, now), now);
             return;
         }

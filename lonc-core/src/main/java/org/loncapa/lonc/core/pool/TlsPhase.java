@@ -60,10 +60,6 @@ final class TlsPhase {
         }
     }
 
-    boolean hasPartialInput() {
-        return true;
-    }
-
     private void flush() {
         if (handshake.hasOutbound()) {
             conn.writeRaw(handshake.outbound());

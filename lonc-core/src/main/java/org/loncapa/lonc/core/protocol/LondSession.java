@@ -1,5 +1,7 @@
 package org.loncapa.lonc.core.protocol;
 
+import org.loncapa.lonc.core.Redaction;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -142,11 +144,6 @@ public final class LondSession {
         return state == State.CLOSED;
     }
 
-    /** True while the handshake has not finished. */
-    public boolean isHandshaking() {
-        return state.ordinal() < State.IDLE.ordinal() && state != State.NEW;
-    }
-
     // ---------------------------------------------------------------- events
 
     /** The shell has started a non-blocking TCP connect. */
@@ -195,13 +192,13 @@ public final class LondSession {
                     requestVersion(now);
                 } else {
                     fail(FailureKind.HANDSHAKE, "lond did not accept the challenge echo: '"
-                            + Texts.forLog(line) + "'");
+                            + Redaction.forLog(line, 80) + "'");
                 }
             }
             case VERSION_REQUESTED -> {
                 peerVersion = line;
                 peerRevision = ProtocolChoices.parseRevision(line);
-                step("lond version '" + Texts.forLog(line) + "' (revision "
+                step("lond version '" + Redaction.forLog(line, 80) + "' (revision "
                         + (peerRevision < 0 ? "unknown" : peerRevision) + ")");
                 sendStep(ProtocolChoices.setHost(params.remoteLonId()), null, now);
                 state = State.SETHOST_SENT;
@@ -209,7 +206,7 @@ public final class LondSession {
             case SETHOST_SENT -> {
                 if (!ProtocolChoices.OK.equals(line)) {
                     fail(FailureKind.HANDSHAKE, "lond answered sethost:" + params.remoteLonId()
-                            + " with '" + Texts.forLog(line) + "'");
+                            + " with '" + Redaction.forLog(line, 80) + "'");
                     return out;
                 }
                 currentLonId = params.remoteLonId();
@@ -251,7 +248,7 @@ public final class LondSession {
             }
             case AWAITING_REPLY -> onReply(line);
             case IDLE -> fail(FailureKind.PROTOCOL,
-                    "lond sent a line while no request was outstanding: '" + Texts.forLog(line) + "'");
+                    "lond sent a line while no request was outstanding: '" + Redaction.forLog(line, 80) + "'");
             case TLS -> fail(FailureKind.TLS, "plain-text line during the TLS phase");
             case NEW, CONNECTING, CLOSED -> {
                 // Lines after close are ignored; before connect they cannot happen.
@@ -429,7 +426,7 @@ public final class LondSession {
                     + " table, or the mode is not allowed)");
         } else {
             fail(FailureKind.HANDSHAKE, "unexpected reply to init:" + mode.label() + ": '"
-                    + Texts.forLog(line) + "'");
+                    + Redaction.forLog(line, 80) + "'");
         }
     }
 

@@ -1,5 +1,7 @@
 package org.loncapa.lonc.core.protocol;
 
+import org.loncapa.lonc.core.Redaction;
+
 /**
  * What a {@link LondSession} asks its socket shell to do. The shell applies the actions in order on
  * the loop thread that owns the connection.
@@ -10,7 +12,7 @@ public sealed interface SessionAction {
     record SendLine(String line) implements SessionAction {
         @Override
         public String toString() {
-            return "SendLine[" + Texts.forLog(line) + "]";
+            return "SendLine[" + Redaction.forLog(line, 80) + "]";
         }
     }
 
@@ -25,7 +27,7 @@ public sealed interface SessionAction {
     record Reply(String reply) implements SessionAction {
         @Override
         public String toString() {
-            return "Reply[" + Texts.forLog(reply) + "]";
+            return "Reply[" + Redaction.forLog(reply, 80) + "]";
         }
     }
 
