@@ -297,6 +297,13 @@ public final class LoncDaemon implements AutoCloseable {
             deferred = DeferredReplayer.attach(engine, store, permLog, clock, replaySettings(settings));
             frontEnd = new FrontEnd(accessPolicy(settings), limits(settings), this::tick);
             frontEnd.start();
+            if (frontEnd.peerCredentialsMethod().equals("numeric")) {
+                log.info(Severity.INFO.marker(), "Client credentials: numeric SO_PEERCRED, names cached per uid");
+            } else {
+                log.info(Severity.INFO.marker(), "Client credentials: the JDK's SO_PEERCRED with two name-service"
+                        + " lookups per connection (start with -jar, or add the JVM options {}, to avoid them)",
+                        frontEnd.peerCredentialsJvmOptions());
+            }
             for (HostLayout.SocketTarget t : layout.sockets().values()) {
                 frontEnd.listen(t.socketName(), socketPath(t.socketName()), settings.mode(Setting.SOCKET_MODE),
                         new HostService(this, t));

@@ -47,8 +47,18 @@ public final class DaemonProcess implements AutoCloseable {
             args.add("--set");
             args.add(s);
         }
-        return spawn(files, classpath, jvmOptions, MAIN, args);
+        List<String> jvm = new ArrayList<>(JAR_MANIFEST_OPTIONS);
+        jvm.addAll(jvmOptions);
+        return spawn(files, classpath, jvm, MAIN, args);
     }
+
+    /**
+     * What the daemon jar's manifest gives {@code java -jar} (Add-Opens / Add-Exports), since the
+     * daemon is started here with {@code -cp}; {@code -Dlonc.peerCredentials=names} in the JVM
+     * options turns the numeric credentials off again for a before/after comparison.
+     */
+    static final List<String> JAR_MANIFEST_OPTIONS = List.of(
+            "--add-opens=jdk.net/jdk.net=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
 
     /**
      * Starts {@link ReferenceRelay} instead of the daemon, on the same files' socket directory.

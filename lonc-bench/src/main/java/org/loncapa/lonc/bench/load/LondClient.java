@@ -35,11 +35,17 @@ public final class LondClient implements Closeable {
     /** Connects and completes the insecure handshake. */
     public static LondClient connect(InetSocketAddress lond, String myLonId, String remoteLonId)
             throws IOException {
+        return connect(lond, myLonId, remoteLonId, new LineChannel.Buffers());
+    }
+
+    /** As {@link #connect(InetSocketAddress, String, String)}, through a client's own buffers. */
+    public static LondClient connect(InetSocketAddress lond, String myLonId, String remoteLonId,
+            LineChannel.Buffers buffers) throws IOException {
         LondSession s = new LondSession(new LondSession.Params(myLonId, remoteLonId, KeyMode.INSECURE,
                 true, null, TIMEOUT, TIMEOUT, TIMEOUT), null, RANDOM);
         long now = System.nanoTime();
         s.onConnectStarted(now);
-        LineChannel ch = LineChannel.tcp(lond);
+        LineChannel ch = LineChannel.tcp(lond, buffers);
         LondClient c = new LondClient(ch, s);
         try {
             c.apply(s.onConnected(now));

@@ -62,8 +62,9 @@ public final class Targets {
 
             @Override
             public Client newClient(int index) {
+                LineChannel.Buffers buffers = new LineChannel.Buffers();
                 return line -> {
-                    try (LondClient c = LondClient.connect(lond, myLonId, remoteLonId)) {
+                    try (LondClient c = LondClient.connect(lond, myLonId, remoteLonId, buffers)) {
                         return c.call(line);
                     }
                 };
@@ -132,8 +133,9 @@ public final class Targets {
             @Override
             public Client newClient(int index) throws IOException {
                 if (!persistent) {
+                    LineChannel.Buffers buffers = new LineChannel.Buffers();
                     return line -> {
-                        try (LineChannel c = LineChannel.unix(socket)) {
+                        try (LineChannel c = LineChannel.unix(socket, buffers)) {
                             c.writeLine(line);
                             return c.readLine();
                         }

@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import jdk.net.ExtendedSocketOptions;
-import jdk.net.UnixDomainPrincipal;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.protocol.LineReader;
@@ -93,6 +91,7 @@ public final class FrontEnd implements AutoCloseable {
     private boolean acceptPaused;
     private CompletableFuture<Void> drained;
     private int nextClientId = 1;
+    private final PeerCredentials credentials;
 
     // ---- counters, any thread
     private volatile int openClients;
@@ -120,6 +119,7 @@ public final class FrontEnd implements AutoCloseable {
         this.access = access;
         this.limits = limits;
         this.onTick = onTick;
+        this.credentials = PeerCredentials.best(ticker);
         this.loop = new EventLoop("lonc-frontend", TimeUnit.SECONDS.toNanos(1), this::tick);
     }
 
@@ -130,6 +130,21 @@ public final class FrontEnd implements AutoCloseable {
     /** Replaces the access policy for connections accepted from now on. */
     public void setAccessPolicy(AccessPolicy p) {
         this.access = p;
+        loop.execute(credentials::clear);
+    }
+
+    /**
+     * How peers are identified: {@code "numeric"} (one getsockopt per connection, names cached per
+     * uid/gid for a minute) or {@code "names"} (the JDK's public SO_PEERCRED, which looks both names
+     * up in the name service for every connection).
+     */
+    public String peerCredentialsMethod() {
+        return credentials.numeric() ? "numeric" : "names";
+    }
+
+    /** The JVM options that turn the numeric method on when the daemon is not run with -jar. */
+    public String peerCredentialsJvmOptions() {
+        return PeerCredentials.JVM_OPTIONS;
     }
 
     public AccessPolicy accessPolicy() {
@@ -375,12 +390,12 @@ public final class FrontEnd implements AutoCloseable {
         }
 
         private void accept(SocketChannel ch) {
-            String user = "?";
-            String group = "?";
+            String user;
+            String group;
             try {
-                UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-                user = p.user().getName();
-                group = p.group().getName();
+                PeerCredentials.Identity id = credentials.identify(ch);
+                user = id.user();
+                group = id.group();
             } catch (IOException | UnsupportedOperationException e) {
                 log.warn("Cannot read the credentials of a client of {}: {}; refusing it", name, e.toString());
                 closeQuietly(ch);
@@ -636,8 +651,7 @@ public final class FrontEnd implements AutoCloseable {
                 return;
             }
             closed = true;
-            key.cancel();
-            closeQuietly(channel);
+            loop.closeAfterDeregistration(key);
             clients.remove(this);
             openClients = clients.size();
             if (acceptPaused && openClients < limits.maxClients()) {

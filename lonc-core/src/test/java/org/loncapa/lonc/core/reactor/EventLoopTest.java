@@ -1,0 +1,156 @@
+package org.loncapa.lonc.core.reactor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The selector loop: posting, cross-loop wake-ups and closing after deregistration. The loops tick
+ * once an hour, so anything that waited for a tick instead of a wake-up would hang (and fail at the
+ * 30 s limits here) rather than pass slowly.
+ */
+class EventLoopTest {
+    private static final long HOUR = TimeUnit.HOURS.toNanos(1);
+    private final List<EventLoop> loops = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    private EventLoop start(String name) {
+        EventLoop l = new EventLoop(name, HOUR, () -> { });
+        loops.add(l);
+        l.start();
+        return l;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (EventLoop l : loops) {
+            l.close();
+            l.terminated().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void taskFromAnotherThreadRunsOnTheLoop() throws Exception {
+        EventLoop l = start("t-loop");
+        CompletableFuture<Boolean> inLoop = new CompletableFuture<>();
+        l.execute(() -> inLoop.complete(l.inLoop()));
+        assertTrue(inLoop.get(30, TimeUnit.SECONDS));
+        assertFalse(l.inLoop());
+    }
+
+    @Test
+    void postsFromAnotherLoopWakeItOnceWhenThatLoopsPassEnds() throws Exception {
+        EventLoop a = start("t-a");
+        EventLoop b = start("t-b");
+        // hold b inside a task, so that it is not selecting while a posts
+        CountDownLatch bBusy = new CountDownLatch(1);
+        CountDownLatch releaseB = new CountDownLatch(1);
+        b.execute(() -> {
+            bBusy.countDown();
+            await(releaseB);
+        });
+        assertTrue(bBusy.await(30, TimeUnit.SECONDS));
+        long before = b.wakeups();
+
+        AtomicInteger ran = new AtomicInteger();
+        CompletableFuture<Long> wakeupsInsideThePass = new CompletableFuture<>();
+        CountDownLatch all = new CountDownLatch(100);
+        a.execute(() -> {
+            for (int i = 0; i < 100; i++) {
+                b.execute(() -> {
+                    ran.incrementAndGet();
+                    all.countDown();
+                });
+            }
+            wakeupsInsideThePass.complete(b.wakeups());
+        });
+        assertEquals(before, wakeupsInsideThePass.get(30, TimeUnit.SECONDS),
+                "no wake-up while a's pass is still running");
+        // a's next pass starts by waking b; a is idle otherwise, so wait for that wake-up
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (b.wakeups() == before && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(before + 1, b.wakeups(), "one wake-up for 100 posts");
+        releaseB.countDown();
+        assertTrue(all.await(30, TimeUnit.SECONDS));
+        assertEquals(100, ran.get());
+    }
+
+    @Test
+    void aPostFromAnotherLoopReachesASleepingLoop() throws Exception {
+        EventLoop a = start("t-a");
+        EventLoop b = start("t-b");
+        for (int round = 0; round < 50; round++) {
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            a.execute(() -> b.execute(() -> done.complete(b.inLoop())));
+            assertTrue(done.get(30, TimeUnit.SECONDS), "round " + round);
+        }
+    }
+
+    @Test
+    void closeAfterDeregistrationClosesWithoutWaitingForATick() throws Exception {
+        EventLoop l = start("t-loop");
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                SocketChannel accepted = server.accept();
+                CompletableFuture<SelectionKey> key = new CompletableFuture<>();
+                l.execute(() -> {
+                    try {
+                        key.complete(l.register(accepted, SelectionKey.OP_READ, k -> { }));
+                    } catch (IOException e) {
+                        key.completeExceptionally(e);
+                    }
+                });
+                SelectionKey k = key.get(30, TimeUnit.SECONDS);
+                CompletableFuture<Boolean> openRightAfter = new CompletableFuture<>();
+                l.execute(() -> {
+                    l.closeAfterDeregistration(k);
+                    openRightAfter.complete(accepted.isOpen());
+                });
+                assertTrue(openRightAfter.get(30, TimeUnit.SECONDS), "closed on the next pass, not at once");
+                // the client sees EOF once the loop has closed its end
+                CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return client.read(ByteBuffer.allocate(16));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+                assertEquals(-1, read.get(30, TimeUnit.SECONDS));
+                assertFalse(accepted.isOpen());
+                assertFalse(k.isValid());
+            }
+        }
+    }
+
+    private static void await(CountDownLatch l) {
+        try {
+            l.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
