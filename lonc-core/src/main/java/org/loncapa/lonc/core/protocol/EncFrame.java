@@ -4,6 +4,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * The {@code enc:<L>:<hex>} framing of encrypted requests and replies (protocol.md §3).
@@ -34,11 +35,12 @@ public final class EncFrame {
         byte[] p = plain.getBytes(StandardCharsets.UTF_8);
         int len = p.length;
         int blocks = blocksFor(len);
-        byte[] block = new byte[IdeaCipher.BLOCK];
-        byte[] enc = new byte[IdeaCipher.BLOCK];
+        byte[] text = Arrays.copyOf(p, blocks * IdeaCipher.BLOCK);
+        Arrays.fill(text, len, text.length, (byte) ' ');
+        cipher.encryptBlocks(text, 0, text, 0, blocks);
         String lenText = Integer.toString(len);
         int headerLen = ENC_PREFIX.length() + lenText.length() + 1;
-        byte[] out = new byte[headerLen + blocks * 2 * IdeaCipher.BLOCK];
+        byte[] out = new byte[headerLen + text.length * 2];
         int o = 0;
         for (int i = 0; i < ENC_PREFIX.length(); i++) {
             out[o++] = (byte) ENC_PREFIX.charAt(i);
@@ -47,18 +49,9 @@ public final class EncFrame {
             out[o++] = (byte) lenText.charAt(i);
         }
         out[o++] = ':';
-        for (int b = 0; b < blocks; b++) {
-            int off = b * IdeaCipher.BLOCK;
-            int n = Math.min(IdeaCipher.BLOCK, Math.max(0, len - off));
-            System.arraycopy(p, off, block, 0, n);
-            for (int i = n; i < IdeaCipher.BLOCK; i++) {
-                block[i] = ' ';
-            }
-            cipher.encryptBlock(block, 0, enc, 0);
-            for (int i = 0; i < IdeaCipher.BLOCK; i++) {
-                out[o++] = HEX[(enc[i] >> 4) & 0xF];
-                out[o++] = HEX[enc[i] & 0xF];
-            }
+        for (byte b : text) {
+            out[o++] = HEX[(b >> 4) & 0xF];
+            out[o++] = HEX[b & 0xF];
         }
         return new String(out, StandardCharsets.ISO_8859_1);
     }
@@ -99,10 +92,8 @@ public final class EncFrame {
             }
             cipherText[i] = (byte) ((hi << 4) | lo);
         }
-        byte[] plain = new byte[cipherText.length];
-        for (int off = 0; off < cipherText.length; off += IdeaCipher.BLOCK) {
-            cipher.decryptBlock(cipherText, off, plain, off);
-        }
+        byte[] plain = cipherText;
+        cipher.decryptBlocks(cipherText, 0, plain, 0, cipherText.length / IdeaCipher.BLOCK);
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
