@@ -4,6 +4,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -22,6 +25,23 @@ public final class EncFrame {
     public static final String ENC_PREFIX = "enc:";
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Each byte value as its two lowercase hex digits, the first in the high byte. */
+    private static final short[] HEX_PAIRS = new short[256];
+    /** Value of each ASCII hex digit (either case), -1 for every other character below 128. */
+    private static final byte[] HEX_VALUE = new byte[128];
+    private static final VarHandle BIG_ENDIAN_SHORT =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            HEX_PAIRS[i] = (short) (HEX[i >> 4] << 8 | HEX[i & 0xF]);
+        }
+        Arrays.fill(HEX_VALUE, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            HEX_VALUE[HEX[i]] = (byte) i;
+            HEX_VALUE[Character.toUpperCase(HEX[i])] = (byte) i;
+        }
+    }
 
     private EncFrame() {}
 
@@ -50,8 +70,8 @@ public final class EncFrame {
         }
         out[o++] = ':';
         for (byte b : text) {
-            out[o++] = HEX[(b >> 4) & 0xF];
-            out[o++] = HEX[b & 0xF];
+            BIG_ENDIAN_SHORT.set(out, o, HEX_PAIRS[b & 0xFF]);
+            o += 2;
         }
         return new String(out, StandardCharsets.ISO_8859_1);
     }
@@ -85,15 +105,18 @@ public final class EncFrame {
         }
         byte[] cipherText = new byte[hexLen / 2];
         for (int i = 0; i < cipherText.length; i++) {
-            int hi = Character.digit(line.charAt(hexStart + 2 * i), 16);
-            int lo = Character.digit(line.charAt(hexStart + 2 * i + 1), 16);
-            if (hi < 0 || lo < 0) {
+            int hi = hexValue(line.charAt(hexStart + 2 * i));
+            int lo = hexValue(line.charAt(hexStart + 2 * i + 1));
+            if ((hi | lo) < 0) {
                 throw new MalformedFrameException("not a hex digit at offset " + (hexStart + 2 * i));
             }
             cipherText[i] = (byte) ((hi << 4) | lo);
         }
         byte[] plain = cipherText;
         cipher.decryptBlocks(cipherText, 0, plain, 0, cipherText.length / IdeaCipher.BLOCK);
+        if (isAscii(plain, len)) {
+            return new String(plain, 0, len, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -103,6 +126,20 @@ public final class EncFrame {
         } catch (CharacterCodingException e) {
             throw new MalformedFrameException("decrypted text is not UTF-8 (wrong key?)");
         }
+    }
+
+    private static boolean isAscii(byte[] b, int len) {
+        for (int i = 0; i < len; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 0..15 for an ASCII hex digit, -1 for anything else (other scripts' digits included). */
+    private static int hexValue(char c) {
+        return c < 128 ? HEX_VALUE[c] : -1;
     }
 
     /** A line that claims to be an {@code enc:} frame but is not well formed. */

@@ -1,5 +1,9 @@
 package org.loncapa.lonc.core.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * IDEA in ECB mode, as Crypt::IDEA does on the Perl side (standard big-endian IDEA, bit for bit the
  * same cipher as Bouncy Castle's {@code IDEAEngine}, which the tests hold it against). One instance
@@ -13,7 +17,8 @@ package org.loncapa.lonc.core.protocol;
  * blocks share one 64-bit multiply: each 64-bit word carries the same 16-bit word of two blocks in
  * two 32-bit lanes (their products by a 16-bit subkey cannot overflow a lane), and additions, XORs
  * and the reduction modulo 2^16+1 work lane by lane. {@link #encryptBlocks} runs four blocks at a
- * time as two such pairs, so that the pairs' multiplication chains overlap.
+ * time as two such pairs, so that the pairs' multiplication chains overlap, then a pair, then a
+ * lone block in plain 16-bit arithmetic.
  *
  * <p>Lanes carry values in {@code [0, 2^16)}, 0 standing for 2^16 as IDEA defines. Between
  * multiplications a lane may carry bits above bit 15 (sums are not masked until a multiplication
@@ -34,6 +39,8 @@ public final class IdeaCipher {
     private static final long B16 = 0x00010000_00010000L;
     /** 2^16 + 1 in each lane. */
     private static final long P = 0x00010001_00010001L;
+    private static final VarHandle BIG_ENDIAN_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /** Encryption subkeys, and for each {@code (1 - z) mod 2^16}, the product of 2^16 and z. */
     private final int[] ek = new int[52];
@@ -43,8 +50,6 @@ public final class IdeaCipher {
     /** The subkeys in both lanes, for the additions. */
     private final long[] ekLanes = new long[52];
     private final long[] dkLanes = new long[52];
-    /** Scratch for the single-block calls. */
-    private final long[] one = new long[4];
 
     /** @param key the 16-byte session key; only the expanded subkeys are kept */
     public IdeaCipher(byte[] key) {
@@ -145,43 +150,67 @@ public final class IdeaCipher {
 
     // ------------------------------------------------------------------ blocks
 
-    private void crypt(int[] k, int[] kz, long[] kl, byte[] in, int inOff, byte[] out, int outOff, int blocks) {
+    private static void crypt(int[] k, int[] kz, long[] kl, byte[] in, int inOff, byte[] out, int outOff,
+            int blocks) {
         int b = 0;
         for (; b + 4 <= blocks; b += 4) {
             four(k, kz, kl, in, inOff + b * BLOCK, out, outOff + b * BLOCK);
         }
-        for (; b < blocks; b += 2) {
-            boolean pair = b + 1 < blocks;
-            int i = inOff + b * BLOCK;
-            long[] x = one;
-            for (int w = 0; w < 4; w++) {
-                // a lone last block goes in both lanes (a zero lane would take the slow branch in mul)
-                x[w] = word(in, i + 2 * w) | (long) word(in, i + (pair ? BLOCK : 0) + 2 * w) << 32;
-            }
-            rounds(k, kz, kl, x);
-            int o = outOff + b * BLOCK;
-            for (int w = 0; w < 4; w++) {
-                put(out, o + 2 * w, (int) x[w]);
-                if (pair) {
-                    put(out, o + BLOCK + 2 * w, (int) (x[w] >>> 32));
-                }
-            }
+        if (b + 2 <= blocks) {
+            two(k, kz, kl, in, inOff + b * BLOCK, out, outOff + b * BLOCK);
+            b += 2;
+        }
+        if (b < blocks) {
+            one(k, in, inOff + b * BLOCK, out, outOff + b * BLOCK);
         }
     }
 
-    /** Two blocks (one per lane of each word) through all rounds; {@code x} in and out. */
-    private static void rounds(int[] k, int[] kz, long[] kl, long[] x) {
-        long x0 = x[0];
-        long x1 = x[1];
-        long x2 = x[2];
-        long x3 = x[3];
-        for (int o = 0; o < 6 * ROUNDS; o += 6) {
-            x0 = mul(x0, k[o], kz[o]);
-            x1 += kl[o + 1];
-            x2 += kl[o + 2];
-            x3 = mul(x3 & M16, k[o + 3], kz[o + 3]);
-            long t1 = mul((x0 ^ x2) & M16, k[o + 4], kz[o + 4]);
-            long t2 = mul((t1 + (x1 ^ x3)) & M16, k[o + 5], kz[o + 5]);
+    // A block is read as one big-endian long; its words w0..w3 are bits 63..48, 47..32, 31..16, 15..0.
+    // Packing two blocks A and B: word i of A in lane 0 (bits 0..15), word i of B in lane 1 (32..47).
+
+    private static final long LANE1 = 0x0000FFFF_00000000L;
+
+    private static long w0(long a, long b) {
+        return a >>> 48 | (b >>> 16) & LANE1;
+    }
+
+    private static long w1(long a, long b) {
+        return (a >>> 32) & MASK | b & LANE1;
+    }
+
+    private static long w2(long a, long b) {
+        return (a >>> 16) & MASK | (b << 16) & LANE1;
+    }
+
+    private static long w3(long a, long b) {
+        return a & MASK | (b << 32) & LANE1;
+    }
+
+    /** Block A (lane 0) back from the four words; bits above 15 in a lane are ignored. */
+    private static long blockA(long x0, long x1, long x2, long x3) {
+        return (x0 & MASK) << 48 | (x1 & MASK) << 32 | (x2 & MASK) << 16 | x3 & MASK;
+    }
+
+    /** Block B (lane 1) back from the four words. */
+    private static long blockB(long x0, long x1, long x2, long x3) {
+        return (x0 & LANE1) << 16 | x1 & LANE1 | (x2 & LANE1) >>> 16 | (x3 & LANE1) >>> 32;
+    }
+
+    /** Two blocks, one per lane. */
+    private static void two(int[] k, int[] kz, long[] kl, byte[] in, int i, byte[] out, int o) {
+        long a = (long) BIG_ENDIAN_LONG.get(in, i);
+        long b = (long) BIG_ENDIAN_LONG.get(in, i + BLOCK);
+        long x0 = w0(a, b);
+        long x1 = w1(a, b);
+        long x2 = w2(a, b);
+        long x3 = w3(a, b);
+        for (int n = 0; n < 6 * ROUNDS; n += 6) {
+            x0 = mul(x0, k[n], kz[n]);
+            x1 += kl[n + 1];
+            x2 += kl[n + 2];
+            x3 = mul(x3 & M16, k[n + 3], kz[n + 3]);
+            long t1 = mul((x0 ^ x2) & M16, k[n + 4], kz[n + 4]);
+            long t2 = mul((t1 + (x1 ^ x3)) & M16, k[n + 5], kz[n + 5]);
             t1 += t2;
             x0 ^= t2;
             x3 ^= t1;
@@ -189,22 +218,28 @@ public final class IdeaCipher {
             x1 = x2 ^ t2;
             x2 = s;
         }
-        x[0] = mul(x0, k[48], kz[48]);
-        x[1] = (x2 + kl[49]) & M16;
-        x[2] = (x1 + kl[50]) & M16;
-        x[3] = mul(x3 & M16, k[51], kz[51]);
+        long y0 = mul(x0, k[48], kz[48]);
+        long y1 = x2 + kl[49];
+        long y2 = x1 + kl[50];
+        long y3 = mul(x3 & M16, k[51], kz[51]);
+        BIG_ENDIAN_LONG.set(out, o, blockA(y0, y1, y2, y3));
+        BIG_ENDIAN_LONG.set(out, o + BLOCK, blockB(y0, y1, y2, y3));
     }
 
     /** Four blocks: two pairs whose rounds are interleaved. */
     private static void four(int[] k, int[] kz, long[] kl, byte[] in, int i, byte[] out, int o) {
-        long a0 = word(in, i) | (long) word(in, i + 8) << 32;
-        long a1 = word(in, i + 2) | (long) word(in, i + 10) << 32;
-        long a2 = word(in, i + 4) | (long) word(in, i + 12) << 32;
-        long a3 = word(in, i + 6) | (long) word(in, i + 14) << 32;
-        long b0 = word(in, i + 16) | (long) word(in, i + 24) << 32;
-        long b1 = word(in, i + 18) | (long) word(in, i + 26) << 32;
-        long b2 = word(in, i + 20) | (long) word(in, i + 28) << 32;
-        long b3 = word(in, i + 22) | (long) word(in, i + 30) << 32;
+        long pa = (long) BIG_ENDIAN_LONG.get(in, i);
+        long pb = (long) BIG_ENDIAN_LONG.get(in, i + BLOCK);
+        long qa = (long) BIG_ENDIAN_LONG.get(in, i + 2 * BLOCK);
+        long qb = (long) BIG_ENDIAN_LONG.get(in, i + 3 * BLOCK);
+        long a0 = w0(pa, pb);
+        long a1 = w1(pa, pb);
+        long a2 = w2(pa, pb);
+        long a3 = w3(pa, pb);
+        long b0 = w0(qa, qb);
+        long b1 = w1(qa, qb);
+        long b2 = w2(qa, qb);
+        long b3 = w3(qa, qb);
         for (int n = 0; n < 6 * ROUNDS; n += 6) {
             int z0 = k[n];
             int z3 = k[n + 3];
@@ -245,22 +280,53 @@ public final class IdeaCipher {
         long b2o = b1 + kl[50];
         long a3o = mul(a3 & M16, k[51], kz[51]);
         long b3o = mul(b3 & M16, k[51], kz[51]);
-        put(out, o, (int) a0o);
-        put(out, o + 2, (int) a1o);
-        put(out, o + 4, (int) a2o);
-        put(out, o + 6, (int) a3o);
-        put(out, o + 8, (int) (a0o >>> 32));
-        put(out, o + 10, (int) (a1o >>> 32));
-        put(out, o + 12, (int) (a2o >>> 32));
-        put(out, o + 14, (int) (a3o >>> 32));
-        put(out, o + 16, (int) b0o);
-        put(out, o + 18, (int) b1o);
-        put(out, o + 20, (int) b2o);
-        put(out, o + 22, (int) b3o);
-        put(out, o + 24, (int) (b0o >>> 32));
-        put(out, o + 26, (int) (b1o >>> 32));
-        put(out, o + 28, (int) (b2o >>> 32));
-        put(out, o + 30, (int) (b3o >>> 32));
+        BIG_ENDIAN_LONG.set(out, o, blockA(a0o, a1o, a2o, a3o));
+        BIG_ENDIAN_LONG.set(out, o + BLOCK, blockB(a0o, a1o, a2o, a3o));
+        BIG_ENDIAN_LONG.set(out, o + 2 * BLOCK, blockA(b0o, b1o, b2o, b3o));
+        BIG_ENDIAN_LONG.set(out, o + 3 * BLOCK, blockB(b0o, b1o, b2o, b3o));
+    }
+
+    /** One block in plain 16-bit arithmetic (a lone block gains nothing from lanes). */
+    private static void one(int[] k, byte[] in, int i, byte[] out, int o) {
+        long a = (long) BIG_ENDIAN_LONG.get(in, i);
+        int x0 = (int) (a >>> 48);
+        int x1 = (int) (a >>> 32) & MASK;
+        int x2 = (int) (a >>> 16) & MASK;
+        int x3 = (int) a & MASK;
+        for (int n = 0; n < 6 * ROUNDS; n += 6) {
+            x0 = mul16(x0, k[n]);
+            x1 = (x1 + k[n + 1]) & MASK;
+            x2 = (x2 + k[n + 2]) & MASK;
+            x3 = mul16(x3, k[n + 3]);
+            int t1 = mul16(x0 ^ x2, k[n + 4]);
+            int t2 = mul16((t1 + (x1 ^ x3)) & MASK, k[n + 5]);
+            t1 = (t1 + t2) & MASK;
+            x0 ^= t2;
+            x3 ^= t1;
+            int s = x1 ^ t1;
+            x1 = x2 ^ t2;
+            x2 = s;
+        }
+        long y0 = mul16(x0, k[48]);
+        long y1 = (x2 + k[49]) & MASK;
+        long y2 = (x1 + k[50]) & MASK;
+        long y3 = mul16(x3, k[51]);
+        BIG_ENDIAN_LONG.set(out, o, y0 << 48 | y1 << 32 | y2 << 16 | y3);
+    }
+
+    /**
+     * {@code a * b} modulo 2^16+1 for single 16-bit words (0 standing for 2^16). The int product
+     * holds the low 32 bits of a*b exactly and is 0 only when a or b is.
+     */
+    static int mul16(int a, int b) {
+        int p = a * b;
+        if (p != 0) {
+            int lo = p & MASK;
+            int hi = p >>> 16;
+            int d = lo - hi;
+            return (d + (d >>> 31)) & MASK;
+        }
+        return (1 - a - b) & MASK;
     }
 
     /**
@@ -290,12 +356,4 @@ public final class IdeaCipher {
         return r;
     }
 
-    static int word(byte[] b, int off) {
-        return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
-    }
-
-    private static void put(byte[] b, int off, int w) {
-        b[off] = (byte) (w >>> 8);
-        b[off + 1] = (byte) w;
-    }
 }

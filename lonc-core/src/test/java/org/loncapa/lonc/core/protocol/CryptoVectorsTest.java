@@ -110,6 +110,18 @@ class CryptoVectorsTest {
         assertThrows(EncFrame.MalformedFrameException.class,
                 () -> EncFrame.decode(c, "enc:2:zz11223344556677"));
         assertThrows(EncFrame.MalformedFrameException.class, () -> EncFrame.decode(c, "ok"));
+        // digits of other scripts are digits to Character.digit, but not hex on the wire
+        assertThrows(EncFrame.MalformedFrameException.class,
+                () -> EncFrame.decode(c, "enc:2:\u0663\u0661223344556677"));
+        assertThrows(EncFrame.MalformedFrameException.class,
+                () -> EncFrame.decode(c, "enc:2:\uff11\uff11223344556677"));
+    }
+
+    @Test
+    void encFrameAcceptsUpperCaseHex() throws Exception {
+        IdeaCipher c = new IdeaCipher(SessionKeys.insecureKey("msul1", "msua3", BUILDKEY));
+        assertEquals("currentauth:msu:jdoe",
+                EncFrame.decode(c, "enc:20:9C4832AAD1F9CE2E3D130284CB41C02ECBCD49066719B2BB"));
     }
 
     @Test
