@@ -396,7 +396,7 @@ public final class FrontEnd implements AutoCloseable {
                 PeerCredentials.Identity id = credentials.identify(ch);
                 user = id.user();
                 group = id.group();
-            } catch (IOException | UnsupportedOperationException e) {
+            } catch (IOException | RuntimeException e) {
                 log.warn("Cannot read the credentials of a client of {}: {}; refusing it", name, e.toString());
                 closeQuietly(ch);
                 refused.incrementAndGet();

@@ -146,7 +146,14 @@ final class PeerCredentials {
             lookups++;
             return byName(ch);
         }
-        long key = rawCredentials(ch);
+        long key;
+        try {
+            key = rawCredentials(ch);
+        } catch (RuntimeException e) {
+            // not a JDK socket channel after all: ask the public way
+            lookups++;
+            return byName(ch);
+        }
         long now = ticker.nanoTime();
         Cached c = cache.get(key);
         if (c != null && now - c.expires() < 0) {
