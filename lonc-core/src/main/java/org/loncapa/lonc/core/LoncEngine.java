@@ -460,6 +460,7 @@ public final class LoncEngine implements AutoCloseable {
             throw new IllegalStateException("blocking engine call made on the engine thread;"
                     + " use the ...Async variant from a callback");
         }
+        EventLoop.wakePendingNow();
         try {
             return f.get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -93,6 +93,17 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
+     * Wakes, now, the loops that the calling loop thread has posted to during its current pass
+     * (no-op on other threads). Code on a loop thread that is about to block on another loop's
+     * answer must call this first, or that loop would sleep until its next tick.
+     */
+    public static void wakePendingNow() {
+        if (Thread.currentThread() instanceof LoopThread t) {
+            t.loop.wakeOthers();
+        }
+    }
+
+    /**
      * Cancels {@code key} and closes its channel right after the selector has dropped it, at the
      * start of the next pass (which then does not sleep). Loop thread only. Until then the channel
      * stays open but is no longer selected.

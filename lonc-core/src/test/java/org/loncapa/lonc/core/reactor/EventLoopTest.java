@@ -98,6 +98,30 @@ class EventLoopTest {
     }
 
     @Test
+    void aLoopThatBlocksOnAnotherLoopWakesItFirst() throws Exception {
+        EventLoop a = start("t-a");
+        EventLoop b = start("t-b");
+        // let b fall asleep in select (its tick is an hour away)
+        b.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        long before = b.wakeups();
+        CompletableFuture<Long> wokenInsideThePass = new CompletableFuture<>();
+        a.execute(() -> {
+            CompletableFuture<String> answer = new CompletableFuture<>();
+            b.execute(() -> answer.complete("from b"));
+            EventLoop.wakePendingNow();
+            wokenInsideThePass.complete(b.wakeups() - before);
+            try {
+                outcome.complete(answer.get(20, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                outcome.completeExceptionally(e);
+            }
+        });
+        assertEquals(1L, wokenInsideThePass.get(30, TimeUnit.SECONDS), "b woken before a blocked");
+        assertEquals("from b", outcome.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aPostFromAnotherLoopReachesASleepingLoop() throws Exception {
         EventLoop a = start("t-a");
         EventLoop b = start("t-b");
