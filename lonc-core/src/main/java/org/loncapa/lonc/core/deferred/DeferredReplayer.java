@@ -175,6 +175,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
             return;
         }
         try {
+            store.holdStaleTemps(DeferredStore.STALE_TEMP_AGE, clock.instant());
             Set<String> hosts = new HashSet<>();
             for (DeferredEntry e : store.listAll()) {
                 engine.hostOf(e.lonid()).ifPresent(h -> hosts.add(h.name()));

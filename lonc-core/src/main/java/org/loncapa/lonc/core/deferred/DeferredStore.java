@@ -691,6 +691,64 @@ public final class DeferredStore {
     return held;
   }
 
+  /**
+   * A save's temp file this much older than its last write belongs to a save that was interrupted
+   * (the process died between writing and renaming it): a save in progress takes milliseconds.
+   */
+  public static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+
+  /**
+   * Moves temp files of interrupted saves ({@code .~<name>~tmp} not modified for {@code minAge})
+   * to {@code hold/<name>} with a WARN line, so that an operator decides: the process that wrote
+   * one died before it could confirm the save to its caller, so it is neither replayed on its own
+   * nor deleted. Content that turns out to be unusable goes to {@code corrupt/} when released.
+   * A temp whose name does not hold a delayed-file name goes to {@code corrupt/} at once. Never
+   * throws for a single file; symbolic links and directories are left alone.
+   *
+   * @param minAge how long a temp file must have been untouched
+   * @param now the current wall-clock time
+   * @return the held entries, at their new place
+   * @throws IOException if {@code delayed/} cannot be listed
+   */
+  public List<DeferredEntry> holdStaleTemps(Duration minAge, Instant now) throws IOException {
+    Objects.requireNonNull(minAge, "minAge");
+    Objects.requireNonNull(now, "now");
+    List<StoreIo.DirEntry> listing;
+    try {
+      listing = io.list(dir);
+    } catch (NoSuchFileException missing) {
+      return List.of();
+    }
+    List<DeferredEntry> held = new ArrayList<>();
+    for (StoreIo.DirEntry de : listing) {
+      if (de.kind() != StoreIo.Kind.FILE || !isTempName(de.name())
+          || Duration.between(de.lastModified(), now).compareTo(minAge) < 0) {
+        continue;
+      }
+      Path file = dir.resolve(de.name());
+      String finalName = de.name().substring(TEMP_PREFIX.length(),
+          de.name().length() - TEMP_SUFFIX.length());
+      Optional<DelayedFileName> name = DelayedFileName.parse(finalName);
+      if (name.isEmpty()) {
+        moveAside(file, null, "temp file of an interrupted save without a delayed-file name");
+        continue;
+      }
+      try {
+        DeferredEntry h = moveTo(new DeferredEntry(name.get(), file, de.sizeBytes()), holdDir,
+            PRIVATE_DIR_MODE);
+        LOG.warn("Found {} left by an interrupted save (untouched since {}); moved it to hold/{}"
+            + " for an operator to release or delete", name.get().forLog(), de.lastModified(),
+            h.name().forLog());
+        held.add(h);
+      } catch (IOException | UncheckedIOException | ReadOnlyFileSystemException
+          | SecurityException ex) {
+        LOG.warn("Could not hold the temp file of an interrupted save {}: {}", name.get().forLog(),
+            reason(ex));
+      }
+    }
+    return held;
+  }
+
   private Optional<DeferredEntry> holdQuietly(DeferredEntry e, String why) {
     try {
       DeferredEntry h = hold(e);

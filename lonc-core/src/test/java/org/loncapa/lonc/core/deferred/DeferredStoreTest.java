@@ -543,6 +543,35 @@ class DeferredStoreTest {
   }
 
   @Test
+  void staleTempFilesOfInterruptedSavesGoToHoldAndFreshOnesStay() throws IOException {
+    String name = "1795900000.1.4242.put.msul1";
+    // an interrupted save two hours ago, a save in progress now, one with no delayed-file name,
+    // and a symbolic link with a temp name
+    lonnetFile(".~" + name + "~tmp", "put:msu:jdoe:x=1\n".getBytes(StandardCharsets.UTF_8),
+        NOW.minus(Duration.ofHours(2)));
+    lonnetFile(".~1795949480.2.4242.put.msul1~tmp", "put:msu:jdoe:x=2\n".getBytes(StandardCharsets.UTF_8),
+        NOW.minusSeconds(1));
+    lonnetFile(".~notaname~tmp", "junk".getBytes(StandardCharsets.UTF_8), NOW.minus(Duration.ofHours(2)));
+    Path target = lonnetFile("elsewhere", "ping\n");
+    Files.createSymbolicLink(delayed.resolve(".~1795900000.3.4242.ping.msul1~tmp"), target);
+
+    List<DeferredEntry> held = store.holdStaleTemps(DeferredStore.STALE_TEMP_AGE, NOW);
+
+    assertEquals(List.of(name), names(held));
+    assertEquals(List.of(name), names(store.listHeld("msul1")));
+    assertEquals("put:msu:jdoe:x=1\n", Files.readString(delayed.resolve("hold").resolve(name)));
+    assertEquals(Set.of(".~1795949480.2.4242.put.msul1~tmp", ".~1795900000.3.4242.ping.msul1~tmp",
+        "elsewhere", "hold", "corrupt"), dirListing(delayed));
+    assertEquals(Set.of("notaname"), dirListing(delayed.resolve("corrupt")).stream()
+        .map(n -> n.replace(".~", "").replace("~tmp", "")).collect(Collectors.toSet()));
+    assertTrue(store.listAll().isEmpty(), "nothing became replayable by itself");
+
+    // released by an operator, it is an ordinary pending file
+    store.release(held.get(0));
+    assertEquals(List.of(name), names(store.listAll()));
+  }
+
+  @Test
   void holdUnknownHostsKeepsFilesForRemovedLonids() throws IOException {
     lonnetFile("1795900000.1.77.ping.msul1", "ping\n");
     lonnetFile("1795900000.2.77.ping.gone1", "ping\n");

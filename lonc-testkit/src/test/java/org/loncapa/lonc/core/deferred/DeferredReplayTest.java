@@ -194,6 +194,27 @@ class DeferredReplayTest {
     }
 
     @Test
+    void aTempFileOfASaveInterruptedLongAgoIsHeldNotReplayedAndNotLost() throws Exception {
+        String name = old() + ".1." + pid + ".echostale.msul1";
+        Path tmp = delayed.resolve(".~" + name + "~tmp");
+        Files.writeString(tmp, "echo:stale\n", StandardCharsets.UTF_8);
+        Files.setLastModifiedTime(tmp, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(DeferredStore.STALE_TEMP_AGE).minusSeconds(60)));
+        Path live = lonnetWrite(old(), "msul1", "echo:live");
+        start(FakeLond.builder());
+        Path held = delayed.resolve("hold").resolve(name);
+        Await.until("stale temp held", () -> Files.exists(held));
+        Await.until("the ordinary file replayed", () -> !Files.exists(live));
+        assertFalse(Files.exists(tmp));
+        assertEquals("echo:stale\n", Files.readString(held));
+        List<String> sent = new java.util.ArrayList<>();
+        for (org.loncapa.lonc.testkit.RecordedRequest r; (r = lond.takeRequest(Duration.ZERO)) != null; ) {
+            sent.add(r.command());
+        }
+        assertEquals(List.of("echo:live"), sent, "a held temp is not sent to lond");
+    }
+
+    @Test
     void criticalWritesALonnetFileOnConLostAndItIsReplayedLater() throws Exception {
         start(FakeLond.builder());
         int port = lond.port();
