@@ -300,6 +300,7 @@ public final class LoncEngine implements AutoCloseable {
     public void close(Duration drain) {
         if (!closeStarted.compareAndSet(false, true)) {
             if (!loop.inLoop()) {
+                EventLoop.wakePendingNow();
                 loop.terminated().join();
             }
             return;
@@ -317,6 +318,7 @@ public final class LoncEngine implements AutoCloseable {
 
     private void shutDown(Duration drain) {
         loop.execute(this::checkDrained);
+        EventLoop.wakePendingNow();
         try {
             drained.get(drain.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -331,6 +333,7 @@ public final class LoncEngine implements AutoCloseable {
             pools.values().forEach(HostPool::shutdown);
         });
         loop.close();
+        EventLoop.wakePendingNow();
         try {
             loop.terminated().get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

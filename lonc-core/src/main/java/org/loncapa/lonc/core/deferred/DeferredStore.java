@@ -373,7 +373,8 @@ public final class DeferredStore {
   }
 
   static boolean isTempName(String fileName) {
-    return fileName.startsWith(TEMP_PREFIX) && fileName.endsWith(TEMP_SUFFIX);
+    return fileName.length() > TEMP_PREFIX.length() + TEMP_SUFFIX.length()
+        && fileName.startsWith(TEMP_PREFIX) && fileName.endsWith(TEMP_SUFFIX);
   }
 
   // --------------------------------------------------------------------------------- listing
@@ -740,8 +741,7 @@ public final class DeferredStore {
             + " for an operator to release or delete", name.get().forLog(), de.lastModified(),
             h.name().forLog());
         held.add(h);
-      } catch (IOException | UncheckedIOException | ReadOnlyFileSystemException
-          | SecurityException ex) {
+      } catch (IOException | RuntimeException ex) {
         LOG.warn("Could not hold the temp file of an interrupted save {}: {}", name.get().forLog(),
             reason(ex));
       }

@@ -13,7 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,15 @@ public final class EventLoop implements AutoCloseable {
     /** Channels whose keys are cancelled, to close after the next select (loop thread only). */
     private final List<SelectableChannel> closeAfterSelect = new ArrayList<>();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    /**
+     * {@link #IDLE}: the loop will be woken by the next post; {@link #DEFERRED}: another loop's
+     * thread posted and will wake it when its pass ends; {@link #WOKEN}: a wake-up is on its way.
+     * Reset to IDLE each time the loop returns from select.
+     */
+    private final AtomicInteger wakeState = new AtomicInteger(IDLE);
+    private static final int IDLE = 0;
+    private static final int DEFERRED = 1;
+    private static final int WOKEN = 2;
     private final java.util.concurrent.atomic.AtomicLong wakeups = new java.util.concurrent.atomic.AtomicLong();
     private final long tickIntervalNanos;
     private final Runnable onTick;
@@ -83,12 +91,16 @@ public final class EventLoop implements AutoCloseable {
     public void execute(Runnable task) {
         tasks.add(task);
         Thread current = Thread.currentThread();
-        if (current != thread && wakeupPending.compareAndSet(false, true)) {
-            if (current instanceof LoopThread other) {
+        if (current == thread) {
+            return;
+        }
+        if (current instanceof LoopThread other) {
+            if (wakeState.compareAndSet(IDLE, DEFERRED)) {
                 other.loop.wakeAfterPass.add(this);
-            } else {
-                wakeup();
             }
+        } else if (wakeState.getAndSet(WOKEN) != WOKEN) {
+            // also when another loop has deferred the wake-up: this poster does not wait for it
+            wakeup();
         }
     }
 
@@ -155,7 +167,7 @@ public final class EventLoop implements AutoCloseable {
                 } else {
                     ready = selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)));
                 }
-                wakeupPending.set(false);
+                wakeState.set(IDLE);
                 closeDeregistered();
                 if (ready > 0) {
                     handleKeys();
@@ -173,7 +185,6 @@ public final class EventLoop implements AutoCloseable {
             log.error("event loop {} failed: {}", thread.getName(), e.toString(), e);
         } finally {
             runTasks();
-            wakeOthers();
             closeDeregistered();
             try {
                 selector.close();
@@ -181,6 +192,8 @@ public final class EventLoop implements AutoCloseable {
                 log.debug("closing selector", e);
             }
             terminated.complete(null);
+            // after the callbacks of terminated, which may have posted to other loops
+            wakeOthers();
         }
     }
 
@@ -196,7 +209,11 @@ public final class EventLoop implements AutoCloseable {
 
     private void wakeOthers() {
         for (int i = 0; i < wakeAfterPass.size(); i++) {
-            wakeAfterPass.get(i).wakeup();
+            EventLoop target = wakeAfterPass.get(i);
+            // not if it has been woken meanwhile, or has run select since (and so sees the task)
+            if (target.wakeState.compareAndSet(DEFERRED, WOKEN)) {
+                target.wakeup();
+            }
         }
         wakeAfterPass.clear();
     }

@@ -552,6 +552,7 @@ class DeferredStoreTest {
     lonnetFile(".~1795949480.2.4242.put.msul1~tmp", "put:msu:jdoe:x=2\n".getBytes(StandardCharsets.UTF_8),
         NOW.minusSeconds(1));
     lonnetFile(".~notaname~tmp", "junk".getBytes(StandardCharsets.UTF_8), NOW.minus(Duration.ofHours(2)));
+    lonnetFile(".~tmp", "odd".getBytes(StandardCharsets.UTF_8), NOW.minus(Duration.ofHours(2)));
     Path target = lonnetFile("elsewhere", "ping\n");
     Files.createSymbolicLink(delayed.resolve(".~1795900000.3.4242.ping.msul1~tmp"), target);
 
@@ -561,7 +562,7 @@ class DeferredStoreTest {
     assertEquals(List.of(name), names(store.listHeld("msul1")));
     assertEquals("put:msu:jdoe:x=1\n", Files.readString(delayed.resolve("hold").resolve(name)));
     assertEquals(Set.of(".~1795949480.2.4242.put.msul1~tmp", ".~1795900000.3.4242.ping.msul1~tmp",
-        "elsewhere", "hold", "corrupt"), dirListing(delayed));
+        ".~tmp", "elsewhere", "hold", "corrupt"), dirListing(delayed), "'.~tmp' is not a temp name");
     assertEquals(Set.of("notaname"), dirListing(delayed.resolve("corrupt")).stream()
         .map(n -> n.replace(".~", "").replace("~tmp", "")).collect(Collectors.toSet()));
     assertTrue(store.listAll().isEmpty(), "nothing became replayable by itself");

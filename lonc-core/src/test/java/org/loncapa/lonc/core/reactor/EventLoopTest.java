@@ -98,6 +98,37 @@ class EventLoopTest {
     }
 
     @Test
+    void aPlainThreadDoesNotWaitForAWakeUpAnotherLoopDeferred() throws Exception {
+        EventLoop a = start("t-a");
+        EventLoop b = start("t-b");
+        CountDownLatch bBusy = new CountDownLatch(1);
+        CountDownLatch releaseB = new CountDownLatch(1);
+        b.execute(() -> {
+            bBusy.countDown();
+            await(releaseB);
+        });
+        assertTrue(bBusy.await(30, TimeUnit.SECONDS));
+        long before = b.wakeups();
+        CountDownLatch aPosted = new CountDownLatch(1);
+        CountDownLatch releaseA = new CountDownLatch(1);
+        CountDownLatch ran = new CountDownLatch(2);
+        a.execute(() -> {
+            b.execute(ran::countDown); // deferred to the end of a's pass
+            aPosted.countDown();
+            await(releaseA);
+        });
+        assertTrue(aPosted.await(30, TimeUnit.SECONDS));
+        assertEquals(before, b.wakeups(), "a's wake-up is still deferred");
+        b.execute(ran::countDown); // from this plain thread, while a's pass goes on
+        assertEquals(before + 1, b.wakeups(), "woken at once, not after a's pass");
+        releaseA.countDown();
+        a.submit(() -> { }).get(30, TimeUnit.SECONDS); // a's next pass has started and ended
+        assertEquals(before + 1, b.wakeups(), "a does not wake b a second time");
+        releaseB.countDown();
+        assertTrue(ran.await(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void aLoopThatBlocksOnAnotherLoopWakesItFirst() throws Exception {
         EventLoop a = start("t-a");
         EventLoop b = start("t-b");

@@ -265,6 +265,7 @@ public final class FrontEnd implements AutoCloseable {
             }
         });
         loop.close();
+        EventLoop.wakePendingNow();
         try {
             loop.terminated().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -668,6 +669,7 @@ public final class FrontEnd implements AutoCloseable {
     }
 
     private static <T> T join(CompletableFuture<T> f) {
+        EventLoop.wakePendingNow();
         try {
             return f.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -35,7 +35,9 @@ import org.loncapa.lonc.core.Ticker;
  * that moved the internals) every connection uses the public call, as before; {@link #numeric()}
  * says which, and the daemon logs it at start.
  *
- * <p>Not thread-safe: the front-end thread owns it.
+ * <p>Not thread-safe: the front-end thread owns it, and calls {@link #identify} only on channels it
+ * has just accepted and alone can close, so the descriptor number read from a channel cannot be
+ * reused by another file between the {@code isOpen} check and the {@code getsockopt}.
  */
 final class PeerCredentials {
     /** JVM options that enable the numeric path when the daemon is not started with {@code -jar}. */
@@ -149,8 +151,8 @@ final class PeerCredentials {
         long key;
         try {
             key = rawCredentials(ch);
-        } catch (RuntimeException e) {
-            // not a JDK socket channel after all: ask the public way
+        } catch (RuntimeException | LinkageError e) {
+            // not a JDK socket channel after all, or the internals went away: ask the public way
             lookups++;
             return byName(ch);
         }
@@ -162,11 +164,26 @@ final class PeerCredentials {
         }
         lookups++;
         Identity id = byName(ch);
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
+        if (resolved(id, key)) {
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(id, now + NAME_TTL_NANOS));
         }
-        cache.put(key, new Cached(id, now + NAME_TTL_NANOS));
         return id;
+    }
+
+    /**
+     * Whether the name service answered for both numbers. When it does not (a passing sssd or LDAP
+     * failure, or no entry), the JDK gives the number itself as the name; caching that would refuse
+     * a legitimate peer for a whole minute, so such answers are used once and not kept.
+     */
+    static boolean resolved(Identity id, long key) {
+        return !isNumber(id.user(), (int) (key >>> 32)) && !isNumber(id.group(), (int) key);
+    }
+
+    private static boolean isNumber(String name, int id) {
+        return name.equals(Integer.toString(id)) || name.equals(Integer.toUnsignedString(id));
     }
 
     /** The JDK native's packed uid and gid of the peer: one getsockopt, no name service. */

@@ -37,11 +37,14 @@ class PeerCredentialsTest {
     void setUp() throws IOException {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(dir.resolve("s")));
-        Path f = Files.createFile(dir.resolve("owned"));
-        myUser = System.getProperty("user.name");
-        myGroup = Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
-        myUid = (Integer) Files.getAttribute(f, "unix:uid");
-        myGid = (Integer) Files.getAttribute(f, "unix:gid");
+        // what the JDK's public call says about this process: the answer the cache must repeat
+        try (SocketChannel ch = acceptOne()) {
+            jdk.net.UnixDomainPrincipal p = ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED);
+            myUser = p.user().getName();
+            myGroup = p.group().getName();
+        }
+        myUid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        myGid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
     }
 
     @AfterEach
@@ -113,6 +116,41 @@ class PeerCredentialsTest {
             }
         }
         assertEquals(3, pc.nameLookups());
+        assertEquals(0, pc.cacheHits());
+    }
+
+    @Test
+    void numbersStandingInForNamesAreNotTakenAsResolved() {
+        long key = (54321L << 32) | 54322L;
+        assertFalse(PeerCredentials.resolved(new PeerCredentials.Identity("54321", "staff"), key));
+        assertFalse(PeerCredentials.resolved(new PeerCredentials.Identity("alice", "54322"), key));
+        assertTrue(PeerCredentials.resolved(new PeerCredentials.Identity("alice", "staff"), key));
+        long high = (0xFFFFFFFEL << 32) | 0xFFFFFFFEL;
+        assertFalse(PeerCredentials.resolved(new PeerCredentials.Identity("4294967294", "x"), high));
+        assertFalse(PeerCredentials.resolved(new PeerCredentials.Identity("-2", "x"), high));
+    }
+
+    @Test
+    void aPeerWithoutNamesIsLookedUpEveryTimeNotCached() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Path setpriv = Path.of("/usr/bin/setpriv");
+        org.junit.jupiter.api.Assumptions.assumeTrue(myUid == 0 && Files.isExecutable(python)
+                && Files.isExecutable(setpriv), "needs root, setpriv and python3 to connect as uid 54321");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dir.resolve("s"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        PeerCredentials pc = PeerCredentials.best(new FakeTicker());
+        for (int i = 0; i < 2; i++) {
+            Process p = new ProcessBuilder(setpriv.toString(), "--reuid=54321", "--regid=54321", "--clear-groups",
+                    python.toString(), "-c", "import socket,sys\ns=socket.socket(socket.AF_UNIX)\n"
+                            + "s.connect(sys.argv[1])\ns.recv(1)\n", dir.resolve("s").toString())
+                    .redirectErrorStream(true).start();
+            try (SocketChannel ch = server.accept()) {
+                assertEquals(new PeerCredentials.Identity("54321", "54321"), pc.identify(ch));
+            }
+            p.destroy();
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(2, pc.nameLookups(), "not cached");
         assertEquals(0, pc.cacheHits());
     }
 
