@@ -241,6 +241,15 @@ public final class LoadTool implements Callable<Integer> {
                 all.add(byName);
                 printRatios(byName);
             }
+            if (rounds > 1) {
+                out.println();
+                out.println("over " + rounds + " rounds");
+                List<List<Figure>> perRound = new ArrayList<>();
+                for (Map<String, PhaseResult> byName : all) {
+                    perRound.add(figures(byName));
+                }
+                summary(perRound).forEach(out::println);
+            }
             if (engine != null) {
                 engine.close();
             }
@@ -339,8 +348,38 @@ public final class LoadTool implements Callable<Integer> {
         }
     }
 
-    private void printRatios(Map<String, PhaseResult> r) {
-        out.println();
+    /**
+     * One figure a round yields: a ratio ({@code kind} "x") or an added latency ("µs"), with its
+     * target when the run has the target's shape ({@code atLeast}: the ratio must reach it;
+     * otherwise the latency must stay at or under it), NaN for none.
+     */
+    record Figure(String label, double value, String kind, double target) {
+        boolean hasTarget() {
+            return !Double.isNaN(target);
+        }
+
+        boolean met() {
+            return kind.equals("x") ? value >= target : value <= target;
+        }
+
+        String text() {
+            return kind.equals("x") ? String.format(Locale.ROOT, "%.2fx", value)
+                    : String.format(Locale.ROOT, "%.1f µs", value);
+        }
+
+        String verdict() {
+            if (!hasTarget()) {
+                return "";
+            }
+            return kind.equals("x")
+                    ? String.format(Locale.ROOT, "   target >= %.1fx: %s", target, met() ? "met" : "MISSED")
+                    : String.format(Locale.ROOT, "   target <= %.0f µs: %s", target, met() ? "met" : "MISSED");
+        }
+    }
+
+    /** The ratios and added latencies of one round, in the order they are printed. */
+    List<Figure> figures(Map<String, PhaseResult> r) {
+        List<Figure> f = new ArrayList<>();
         PhaseResult dp = r.get("daemon/persistent");
         PhaseResult dr = r.get("daemon/per-request");
         PhaseResult direct = r.get("direct");
@@ -349,44 +388,84 @@ public final class LoadTool implements Callable<Integer> {
         // the throughput targets are stated for 64 concurrent clients and 10 lond connections, with
         // the direct baseline on as many connections; elsewhere the ratios are shown without a verdict
         boolean targetShape = clients == 64 && connections == 10;
-        ratio("daemon/persistent : direct", dp, direct,
-                targetShape && direct != null && direct.clients() == connections ? 0.4 : -1);
-        ratio("daemon/per-request : naive", dr, naive, targetShape ? 2.0 : -1);
-        ratio("daemon/per-request : daemon/persistent", dr, dp, targetShape ? 0.6 : -1);
+        double none = Double.NaN;
+        ratio(f, "daemon/persistent : direct", dp, direct,
+                targetShape && direct != null && direct.clients() == connections ? 0.4 : none);
+        ratio(f, "daemon/per-request : naive", dr, naive, targetShape ? 2.0 : none);
+        ratio(f, "daemon/per-request : daemon/persistent", dr, dp, targetShape ? 0.6 : none);
         for (String relay : List.of("relay1", "relay2")) {
-            ratio(relay + "/persistent : direct", r.get(relay + "/persistent"), direct, -1);
-            ratio(relay + "/per-request : naive", r.get(relay + "/per-request"), naive, -1);
+            ratio(f, relay + "/persistent : direct", r.get(relay + "/persistent"), direct, none);
+            ratio(f, relay + "/per-request : naive", r.get(relay + "/per-request"), naive, none);
         }
-        ratio("engine : direct", engine, direct, -1);
-        ratio("engine : naive", engine, naive, -1);
+        ratio(f, "engine : direct", engine, direct, none);
+        ratio(f, "engine : naive", engine, naive, none);
         if (dp != null && direct != null && dp.clients() == 1 && direct.clients() == 1) {
-            added("p50", dp.latencies().percentileMicros(50), direct.latencies().percentileMicros(50), 60);
-            added("p99", dp.latencies().percentileMicros(99), direct.latencies().percentileMicros(99), 300);
+            added(f, "p50", dp, direct, 50, 60);
+            added(f, "p99", dp, direct, 99, 300);
         }
         if (engine != null && direct != null && engine.clients() == 1 && direct.clients() == 1) {
-            added("engine p50", engine.latencies().percentileMicros(50),
-                    direct.latencies().percentileMicros(50), -1);
-            added("engine p99", engine.latencies().percentileMicros(99),
-                    direct.latencies().percentileMicros(99), -1);
+            added(f, "engine p50", engine, direct, 50, none);
+            added(f, "engine p99", engine, direct, 99, none);
+        }
+        return f;
+    }
+
+    private static void ratio(List<Figure> f, String label, PhaseResult a, PhaseResult b, double target) {
+        if (a != null && b != null && b.requestsPerSecond() > 0) {
+            f.add(new Figure(label, a.requestsPerSecond() / b.requestsPerSecond(), "x", target));
         }
     }
 
-    private void ratio(String label, PhaseResult a, PhaseResult b, double target) {
-        if (a == null || b == null) {
-            return;
-        }
-        double x = a.requestsPerSecond() / b.requestsPerSecond();
-        String verdict = target < 0 ? "" : String.format(Locale.ROOT, "   target >= %.1fx: %s", target,
-                x >= target ? "met" : "MISSED");
-        out.printf(Locale.ROOT, "%-40s %s%s%n", label, Report.ratio(a.requestsPerSecond(),
-                b.requestsPerSecond()), verdict);
+    private static void added(List<Figure> f, String label, PhaseResult lonc, PhaseResult direct,
+            double percentile, double limit) {
+        f.add(new Figure("added latency " + label, lonc.latencies().percentileMicros(percentile)
+                - direct.latencies().percentileMicros(percentile), "µs", limit));
     }
 
-    private void added(String label, double lonc, double direct, double limit) {
-        double d = lonc - direct;
-        String verdict = limit < 0 ? "" : String.format(Locale.ROOT, "   target <= %.0f µs: %s", limit,
-                d <= limit ? "met" : "MISSED");
-        out.printf(Locale.ROOT, "%-40s %.1f µs%s%n", "added latency " + label, d, verdict);
+    private void printRatios(Map<String, PhaseResult> r) {
+        out.println();
+        for (Figure f : figures(r)) {
+            out.printf(Locale.ROOT, "%-40s %s%s%n", f.label(), f.text(), f.verdict());
+        }
+    }
+
+    /**
+     * After several rounds: each figure's median and every round's value, and for a target how many
+     * rounds met it. One round can be an outlier on a shared machine; the median and the count say
+     * more than any single round.
+     */
+    static List<String> summary(List<List<Figure>> rounds) {
+        Map<String, List<Figure>> byLabel = new LinkedHashMap<>();
+        for (List<Figure> round : rounds) {
+            for (Figure f : round) {
+                byLabel.computeIfAbsent(f.label(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, List<Figure>> e : byLabel.entrySet()) {
+            List<Figure> fs = e.getValue();
+            double[] values = fs.stream().mapToDouble(Figure::value).sorted().toArray();
+            int n = values.length;
+            double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+            Figure first = fs.get(0);
+            Figure med = new Figure(first.label(), median, first.kind(), first.target());
+            StringBuilder each = new StringBuilder();
+            for (Figure f : fs) {
+                each.append(each.length() == 0 ? "" : ", ").append(f.text());
+            }
+            String verdict = "";
+            if (first.hasTarget()) {
+                long met = fs.stream().filter(Figure::met).count();
+                verdict = String.format(Locale.ROOT, "   target %s %s: median %s, %d of %d rounds",
+                        first.kind().equals("x") ? ">=" : "<=",
+                        first.kind().equals("x") ? String.format(Locale.ROOT, "%.1fx", first.target())
+                                : String.format(Locale.ROOT, "%.0f µs", first.target()),
+                        med.met() ? "met" : "MISSED", met, n);
+            }
+            lines.add(String.format(Locale.ROOT, "%-40s median %s (%s)%s", first.label(), med.text(),
+                    each, verdict));
+        }
+        return lines;
     }
 
     private void appendCsv(PhaseResult r) throws IOException {

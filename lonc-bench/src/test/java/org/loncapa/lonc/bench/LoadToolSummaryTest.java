@@ -1,0 +1,36 @@
+package org.loncapa.lonc.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadToolSummaryTest {
+    private static LoadTool.Figure ratio(String label, double v, double target) {
+        return new LoadTool.Figure(label, v, "x", target);
+    }
+
+    @Test
+    void medianEveryRoundAndHowManyRoundsMetTheTarget() {
+        List<String> lines = LoadTool.summary(List.of(
+                List.of(ratio("per-request : persistent", 0.69, 0.6), ratio("engine : direct", 0.55, Double.NaN)),
+                List.of(ratio("per-request : persistent", 0.53, 0.6), ratio("engine : direct", 0.65, Double.NaN)),
+                List.of(ratio("per-request : persistent", 0.67, 0.6), ratio("engine : direct", 0.61, Double.NaN))));
+        assertEquals(List.of(
+                String.format("%-40s median 0.67x (0.69x, 0.53x, 0.67x)   target >= 0.6x: median met, 2 of 3 rounds",
+                        "per-request : persistent"),
+                String.format("%-40s median 0.61x (0.55x, 0.65x, 0.61x)", "engine : direct")), lines);
+    }
+
+    @Test
+    void latencyTargetsAreUpperBoundsAndAnEvenCountTakesTheMiddleTwo() {
+        List<String> lines = LoadTool.summary(List.of(
+                List.of(new LoadTool.Figure("added latency p50", 31.7, "µs", 60)),
+                List.of(new LoadTool.Figure("added latency p50", 88.1, "µs", 60)),
+                List.of(new LoadTool.Figure("added latency p50", 30.7, "µs", 60)),
+                List.of(new LoadTool.Figure("added latency p50", 75.8, "µs", 60))));
+        assertEquals(List.of(String.format(
+                "%-40s median 53.8 µs (31.7 µs, 88.1 µs, 30.7 µs, 75.8 µs)   target <= 60 µs: median met, 2 of 4 rounds",
+                "added latency p50")), lines);
+    }
+}
