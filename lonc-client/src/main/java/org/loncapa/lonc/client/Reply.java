@@ -21,7 +21,9 @@ import org.loncapa.lonc.core.ReplyTokens;
  * Kind#ANSWER}, including lond answers such as {@code error:...} that are only meaningful for the
  * command that was sent.
  *
- * <p>Immutable and thread-safe. The line never contains a newline.
+ * <p>Immutable and thread-safe. The line never contains a newline. A reply that is valid UTF-8 is
+ * an ordinary String; bytes that are not (old Latin-1 data) arrive as the lone surrogates
+ * U+DC80..U+DCFF, one per byte, and {@code WireText.encode(line())} gives the exact bytes lond sent.
  *
  * @param line the reply line without its newline (never null)
  * @param kind what the line means (never null)

@@ -41,8 +41,9 @@ public final class ReplyTokens {
     public static final String REJECTED_TOO_LONG = "rejected: request too long";
 
     /**
-     * The daemon refused a request that is not a line of text (NUL or other control bytes, invalid
-     * UTF-8) and closed the connection; nothing was sent to lond. Not a Perl lonc reply.
+     * The daemon refused a request that is not a line of text (NUL or other control bytes) and
+     * closed the connection; nothing was sent to lond. Not a Perl lonc reply. (Bytes that are not
+     * UTF-8 are not refused: they pass unchanged, as in Perl lonc.)
      */
     public static final String REJECTED_MALFORMED = "rejected: malformed request";
 }

@@ -1,5 +1,6 @@
 package org.loncapa.lonc.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -89,6 +90,33 @@ class DaemonEndToEndTest {
         assertEquals("currentauth:msu:jdoe", r.command());
         assertTrue(r.rawLine().startsWith("enc:") || r.rawLine().startsWith("sethost:msul1:enc:"), r.rawLine());
         assertFalse(r.rawLine().contains("jdoe"), "never in clear text on the wire");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8PassBothWaysUnchangedAsInPerlLonc() throws Exception {
+        rig().host(A, "msul1").start();
+        // "echo:caf\xe9 J\xfcrgen" in Latin-1, plain and through enc:
+        for (String prefix : List.of("sethost:msul1:echo:", "sethost:msul1:encrypt:echo:")) {
+            byte[] latin1 = "café Jürgen".getBytes(StandardCharsets.ISO_8859_1);
+            try (TestClient c = TestClient.connect(rig.socket(A))) {
+                byte[] line = new byte[prefix.length() + latin1.length + 1];
+                System.arraycopy(prefix.getBytes(StandardCharsets.US_ASCII), 0, line, 0, prefix.length());
+                System.arraycopy(latin1, 0, line, prefix.length(), latin1.length);
+                line[line.length - 1] = '\n';
+                c.write(line);
+                String reply = c.readLine();
+                assertArrayEquals(latin1, org.loncapa.lonc.core.protocol.WireText.encode(reply), prefix + reply);
+            }
+            RecordedRequest r = rig.lond(A).takeRequest(Duration.ofSeconds(5));
+            assertNotNull(r);
+            assertArrayEquals(("echo:" + new String(latin1, StandardCharsets.ISO_8859_1))
+                    .getBytes(StandardCharsets.ISO_8859_1), org.loncapa.lonc.core.protocol.WireText.encode(r.command()),
+                    "lond got the very bytes");
+            assertEquals(prefix.contains("encrypt"), r.encrypted());
+        }
+        org.loncapa.lonc.core.HostStatus st = rig.daemon.engine().status().stream()
+                .filter(h -> h.name().equals(A)).findFirst().orElseThrow();
+        assertEquals(0, st.failures() + st.conLost(), "no failure counted, nothing con_lost");
     }
 
     @Test

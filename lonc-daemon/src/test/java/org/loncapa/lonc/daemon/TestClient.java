@@ -92,7 +92,7 @@ public final class TestClient implements AutoCloseable {
     }
 
     public void writeLine(String line) throws IOException {
-        write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        write(org.loncapa.lonc.core.protocol.WireText.encode(line + "\n"));
     }
 
     public void write(byte[] bytes) throws IOException {
@@ -122,7 +122,9 @@ public final class TestClient implements AutoCloseable {
                 int c;
                 while ((c = in.read()) >= 0) {
                     if (c == '\n') {
-                        return line.toString(StandardCharsets.UTF_8);
+                        // lossless: bytes that are not UTF-8 come back as WireText escapes
+                        byte[] b = line.toByteArray();
+                        return org.loncapa.lonc.core.protocol.WireText.decode(b, 0, b.length);
                     }
                     line.write(c);
                 }

@@ -9,7 +9,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +123,7 @@ public final class FakeDaemonSockets implements AutoCloseable {
                     }
                     return;
                 }
-                out.write((reply + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write(org.loncapa.lonc.core.protocol.WireText.encode(reply + "\n"));
                 out.flush();
             }
         } catch (IOException e) {
@@ -143,7 +142,8 @@ public final class FakeDaemonSockets implements AutoCloseable {
         int ch;
         while ((ch = in.read()) >= 0) {
             if (ch == '\n') {
-                return b.toString(StandardCharsets.UTF_8);
+                byte[] line = b.toByteArray();
+                return org.loncapa.lonc.core.protocol.WireText.decode(line, 0, line.length);
             }
             b.write(ch);
         }

@@ -666,8 +666,8 @@ public final class FakeLond implements AutoCloseable {
         }
 
         /**
-         * The longest accepted line in bytes (newline excluded); a longer line, a binary line or one
-         * that is not UTF-8 closes the connection. Default: 1 MiB
+         * The longest accepted line in bytes (newline excluded); a longer line or a binary line closes
+         * the connection (bytes that are not UTF-8 pass, as {@code WireText} escapes). Default: 1 MiB
          * ({@link LineReader#DEFAULT_MAX_LINE_BYTES}).
          */
         public Builder maxLineBytes(int maxLineBytes) {

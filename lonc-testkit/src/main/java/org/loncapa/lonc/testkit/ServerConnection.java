@@ -21,6 +21,7 @@ import org.loncapa.lonc.core.protocol.EncFrame;
 import org.loncapa.lonc.core.protocol.IdeaCipher;
 import org.loncapa.lonc.core.protocol.KeyMode;
 import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.protocol.WireText;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.loncapa.lonc.core.protocol.SessionKeys;
 import org.slf4j.Logger;
@@ -382,12 +383,12 @@ final class ServerConnection implements Runnable {
                 }
                 writeLine(EncFrame.encode(cipher, response.text()));
             }
-            case RAW -> writeAndFlush(response.text().getBytes(StandardCharsets.UTF_8));
+            case RAW -> writeAndFlush(WireText.encode(response.text()));
             case DISCONNECT -> {
                 return Next.CLOSE;
             }
             case MID_REPLY -> {
-                writeAndFlush(response.text().getBytes(StandardCharsets.UTF_8));
+                writeAndFlush(WireText.encode(response.text()));
                 return Next.CLOSE;
             }
             case STALL -> {
@@ -474,7 +475,7 @@ final class ServerConnection implements Runnable {
     }
 
     private void writeLine(String line) throws IOException {
-        out.write(line.getBytes(StandardCharsets.UTF_8));
+        out.write(WireText.encode(line));
         out.write('\n');
         out.flush();
     }

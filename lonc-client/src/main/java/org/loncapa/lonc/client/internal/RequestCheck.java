@@ -1,6 +1,5 @@
 package org.loncapa.lonc.client.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
 
@@ -72,6 +71,6 @@ public final class RequestCheck {
 
     /** The bytes of {@code line + "\n"} as sent on a UNIX socket. */
     static byte[] wireBytes(String line) {
-        return (line + "\n").getBytes(StandardCharsets.UTF_8);
+        return org.loncapa.lonc.core.protocol.WireText.encode(line + "\n");
     }
 }

@@ -2,9 +2,6 @@ package org.loncapa.lonc.core.deferred;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -29,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.protocol.WireText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -351,7 +349,7 @@ public final class DeferredStore {
       throw new IllegalArgumentException("command must not carry a sethost: prefix: "
           + Redaction.forLog(cmd));
     }
-    return (cmd + "\n").getBytes(StandardCharsets.UTF_8);
+    return WireText.encode(cmd + "\n");
   }
 
   private String tooLong(int bytes) {
@@ -539,17 +537,8 @@ public final class DeferredStore {
       moveAside(path, entry.name(), "empty first line");
       return Optional.empty();
     }
-    String line;
-    try {
-      line = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, 0, lineEnd))
-          .toString();
-    } catch (CharacterCodingException e) {
-      moveAside(path, entry.name(), "not valid UTF-8 text");
-      return Optional.empty();
-    }
+    // bytes that are not UTF-8 (Latin-1 from old data) are replayed as they are, as Perl lonc does
+    String line = WireText.decode(bytes, 0, lineEnd);
     for (int i = 0; i < line.length(); i++) {
       char c = line.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {

@@ -6,11 +6,11 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
 import org.loncapa.lonc.core.protocol.FailureKind;
 import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.protocol.WireText;
 import org.loncapa.lonc.core.protocol.LondSession;
 import org.loncapa.lonc.core.protocol.SessionAction;
 import org.loncapa.lonc.core.reactor.EventLoop;
@@ -248,7 +248,7 @@ final class LondConnection implements EventLoop.Handler {
         int len = s.length();
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) >= 0x80) {
-                return s.getBytes(StandardCharsets.UTF_8).length;
+                return WireText.encode(s).length;
             }
         }
         return len;
@@ -269,7 +269,7 @@ final class LondConnection implements EventLoop.Handler {
                 return s.length();
             }
         }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = WireText.encode(s);
         System.arraycopy(b, 0, out, 0, b.length);
         return b.length;
     }

@@ -1,9 +1,6 @@
 package org.loncapa.lonc.core.protocol;
 
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -52,7 +49,7 @@ public final class EncFrame {
 
     /** Builds {@code enc:<L>:<hex>} for {@code plain} (no newline, no {@code encrypt:} prefix). */
     public static String encode(IdeaCipher cipher, String plain) {
-        byte[] p = plain.getBytes(StandardCharsets.UTF_8);
+        byte[] p = WireText.encode(plain);
         int len = p.length;
         int blocks = blocksFor(len);
         byte[] text = Arrays.copyOf(p, blocks * IdeaCipher.BLOCK);
@@ -79,8 +76,10 @@ public final class EncFrame {
     /**
      * Decrypts a line {@code enc:<L>:<hex>} (no newline) to its plaintext.
      *
-     * @throws MalformedFrameException if the line is not a well-formed frame or the plaintext is not
-     *     valid UTF-8
+     * <p>Plaintext bytes that are not UTF-8 come back as {@link WireText} escapes.
+     *
+     * @throws MalformedFrameException if the line is not a well-formed frame or the plaintext holds
+     *     control bytes (which, decrypted, mostly mean a wrong key)
      */
     public static String decode(IdeaCipher cipher, String line) throws MalformedFrameException {
         if (!line.startsWith(ENC_PREFIX)) {
@@ -114,27 +113,15 @@ public final class EncFrame {
         }
         byte[] plain = cipherText;
         cipher.decryptBlocks(cipherText, 0, plain, 0, cipherText.length / IdeaCipher.BLOCK);
-        if (isAscii(plain, len)) {
-            return new String(plain, 0, len, StandardCharsets.US_ASCII);
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(plain, 0, len))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new MalformedFrameException("decrypted text is not UTF-8 (wrong key?)");
-        }
-    }
-
-    private static boolean isAscii(byte[] b, int len) {
         for (int i = 0; i < len; i++) {
-            if (b[i] < 0) {
-                return false;
+            int c = plain[i];
+            if ((c >= 0 && c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+                // a line may not hold control bytes; here they mostly mean a key that does not match
+                throw new MalformedFrameException("decrypted text holds control bytes (wrong key?)");
             }
         }
-        return true;
+        // bytes that are not UTF-8 pass as escapes, as Perl lonc passes them
+        return WireText.decode(plain, 0, len);
     }
 
     /** 0..15 for an ASCII hex digit, -1 for anything else (other scripts' digits included). */

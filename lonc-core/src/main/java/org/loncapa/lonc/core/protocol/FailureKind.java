@@ -18,7 +18,7 @@ public enum FailureKind {
     CLOSED,
     /** A read or write error on the socket. */
     IO,
-    /** A line from lond was too long, not UTF-8, binary, or an undecryptable {@code enc:} reply. */
+    /** A line from lond was too long, binary, or an undecryptable {@code enc:} reply. */
     BAD_LINE,
     /** lond sent a line when none was expected. */
     PROTOCOL

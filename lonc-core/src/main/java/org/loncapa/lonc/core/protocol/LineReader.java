@@ -1,17 +1,14 @@
 package org.loncapa.lonc.core.protocol;
 
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into newline-terminated lines, with a hard limit on line length and strict
- * checks: a line must be valid UTF-8 and must not contain NUL or other C0 control bytes except tab and
- * carriage return. Used on both sides of lonc (lond TCP connections and UNIX-socket clients).
+ * Splits a byte stream into newline-terminated lines, with a hard limit on line length; a line must
+ * not contain NUL or other C0 control bytes (except tab and carriage return) or DEL. Bytes that are
+ * not valid UTF-8 pass, losslessly, as {@link WireText} escapes, as Perl lonc passes them. Used on
+ * both sides of lonc (lond TCP connections and UNIX-socket clients).
  *
  * <p>Not thread-safe: one instance belongs to one connection and its owning thread.
  */
@@ -23,9 +20,6 @@ public final class LineReader {
     static final int RETAINED_BYTES = 64 * 1024;
 
     private final int maxLineBytes;
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
     private byte[] buf = new byte[256];
     private int len;
     /** How far {@link #buf} has been searched for a newline. */
@@ -79,7 +73,7 @@ public final class LineReader {
     /**
      * The next complete line without its {@code \n}, or {@code null} if no whole line is held yet.
      *
-     * @throws LineException if the line is too long, not UTF-8, or binary; the reader should then be
+     * @throws LineException if the line is too long or binary; the reader should then be
      *     discarded together with its connection
      */
     public String nextLine() throws LineException {
@@ -142,12 +136,7 @@ public final class LineReader {
         if (ascii) {
             return new String(b, off, n, StandardCharsets.ISO_8859_1);
         }
-        try {
-            CharBuffer cb = decoder.reset().decode(ByteBuffer.wrap(b, off, n));
-            return cb.toString();
-        } catch (CharacterCodingException e) {
-            throw new LineException(LineException.Kind.NOT_UTF8, "line is not valid UTF-8");
-        }
+        return WireText.decode(b, off, n);
     }
 
     private void ensure(int capacity) {
@@ -165,8 +154,6 @@ public final class LineReader {
         public enum Kind {
             /** Longer than the configured limit. */
             TOO_LONG,
-            /** Not valid UTF-8. */
-            NOT_UTF8,
             /** Contains NUL or another control byte. */
             BINARY
         }

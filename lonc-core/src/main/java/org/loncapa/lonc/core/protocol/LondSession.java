@@ -347,7 +347,7 @@ public final class LondSession {
         return out;
     }
 
-    /** A read or write error, or a bad line (too long, not UTF-8, binary). */
+    /** A read or write error, or a bad line (too long, binary). */
     public List<SessionAction> onError(FailureKind kind, String reason, long now) {
         out.clear();
         if (state != State.CLOSED) {

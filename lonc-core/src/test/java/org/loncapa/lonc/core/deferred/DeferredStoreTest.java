@@ -387,7 +387,10 @@ class DeferredStoreTest {
     DeferredStore small = newStore(32);
     lonnetFile("1795949400.1.77.empty.msul1", "");
     lonnetFile("1795949400.2.77.blank.msul1", "\nput:x\n");
-    lonnetFile("1795949400.3.77.bin.msul1", new byte[] {(byte) 0xff, (byte) 0xfe, 'a', '\n'},
+    lonnetFile("1795949400.3.77.bin.msul1", new byte[] {'p', 'u', 't', ':', 1, 'a', '\n'},
+        NOW.minusSeconds(3600));
+    // Latin-1, not UTF-8: replayed byte for byte, as Perl lonc does
+    lonnetFile("1795949400.3.78.latin.msul1", new byte[] {'p', 'u', 't', ':', (byte) 0xe9, '\n'},
         NOW.minusSeconds(3600));
     lonnetFile("1795949400.4.77.nul.msul1", "put:a\u0000b\n");
     lonnetFile("1795949400.5.77.cr.msul1", "put:a\r\n");
@@ -400,9 +403,9 @@ class DeferredStoreTest {
     for (DeferredEntry e : small.list("msul1")) {
       small.readCommand(e).ifPresent(commands::add);
     }
-    assertEquals(List.of("put:ok", "put:" + "y".repeat(28)), commands);
-    assertEquals(List.of("1795949400.8.77.good.msul1", "1795949400.9.77.exact.msul1"),
-        names(small.list("msul1")));
+    assertEquals(List.of("put:\uDCE9", "put:ok", "put:" + "y".repeat(28)), commands);
+    assertEquals(List.of("1795949400.3.78.latin.msul1", "1795949400.8.77.good.msul1",
+        "1795949400.9.77.exact.msul1"), names(small.list("msul1")));
     assertEquals(Set.of("1795949400.1.77.empty.msul1", "1795949400.2.77.blank.msul1",
         "1795949400.3.77.bin.msul1", "1795949400.4.77.nul.msul1", "1795949400.5.77.cr.msul1",
         "1795949400.6.77.long.msul1", "1795949400.7.77.longnonl.msul1"),

@@ -1,5 +1,6 @@
 package org.loncapa.lonc.core.protocol;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,13 +61,16 @@ class LineReaderTest {
     }
 
     @Test
-    void binaryAndInvalidUtf8AreRejected() throws Exception {
+    void binaryIsRejectedAndInvalidUtf8PassesAsEscapes() throws Exception {
         LineReader r = new LineReader(100);
         r.feed(new byte[] {'a', 0, 'b', '\n'}, 0, 4);
         assertEquals(LineException.Kind.BINARY, assertThrows(LineException.class, r::nextLine).kind());
         LineReader s = new LineReader(100);
-        s.feed(new byte[] {'a', (byte) 0xC3, '(', '\n'}, 0, 4);
-        assertEquals(LineException.Kind.NOT_UTF8, assertThrows(LineException.class, s::nextLine).kind());
+        byte[] latin1 = {'a', (byte) 0xC3, '(', (byte) 0xE9, '\n'};
+        s.feed(latin1, 0, latin1.length);
+        String line = s.nextLine();
+        assertEquals("a\uDCC3(\uDCE9", line);
+        assertArrayEquals(java.util.Arrays.copyOf(latin1, 4), WireText.encode(line));
         LineReader t = new LineReader(100);
         t.feed(bytes("tab\tand\rcr\n"));
         assertEquals("tab\tand\rcr", t.nextLine());

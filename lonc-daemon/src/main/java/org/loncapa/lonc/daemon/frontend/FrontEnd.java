@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.protocol.WireText;
 import org.loncapa.lonc.core.reactor.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Refusals: a peer whose SO_PEERCRED user (or primary group) is not in the {@link AccessPolicy}
  * is closed at once and logged (WARNING, at most once per 10 s per user). A request longer than
- * {@link Limits#maxRequestBytes} or that is not text (NUL or control bytes, invalid UTF-8) is
+ * {@link Limits#maxRequestBytes} or that is not text (NUL or control bytes) is
  * answered {@link #REJECTED_TOO_LONG} / {@link #REJECTED_MALFORMED} after the replies to the
  * requests before it, and the connection is closed; nobody else notices.
  *
@@ -603,7 +603,7 @@ public final class FrontEnd implements AutoCloseable {
                     stopReading();
                     break;
                 }
-                out.addLast(ByteBuffer.wrap((s.reply + "\n").getBytes(StandardCharsets.UTF_8)));
+                out.addLast(ByteBuffer.wrap(WireText.encode(s.reply + "\n")));
             }
             try {
                 while (!out.isEmpty()) {
