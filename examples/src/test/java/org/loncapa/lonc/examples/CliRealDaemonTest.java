@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loncapa.lonc.client.internal.Json;
 import org.loncapa.lonc.daemon.LoncDaemon;
 import org.loncapa.lonc.testkit.FakeLond;
+import org.loncapa.lonc.testkit.LoncapaSandbox;
 import org.loncapa.lonc.testkit.Response;
 
 /** {@code lonc --daemon ...} against the real lonc daemon on real UNIX sockets. */
@@ -44,24 +45,13 @@ class CliRealDaemonTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        for (String d : List.of("sockets", "perl/logs", "html/lon-status", "lonTabs", "lonIDs", "lonCerts")) {
-            Files.createDirectories(dir.resolve(d));
-        }
         lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").allowInsecure(true)
                 .dispatcher(r -> r.commandName().equals("put") ? Response.reply("ok") : null)
                 .build().start();
-        conf = Files.writeString(dir.resolve("loncapa.conf"), String.join("\n",
-                "PerlSetVar lonHostID msua3",
-                "PerlSetVar lonSockDir " + dir.resolve("sockets"),
-                "PerlSetVar lonDaemons " + dir.resolve("perl"),
-                "PerlSetVar lonTabDir " + dir.resolve("lonTabs"),
-                "PerlSetVar lonDocRoot " + dir.resolve("html"),
-                "PerlSetVar lonIDsDir " + dir.resolve("lonIDs"),
-                "PerlSetVar lonCertificateDirectory " + dir.resolve("lonCerts"),
-                "PerlSetVar loncAllowInsecure 1",
-                ""));
-        Files.writeString(dir.resolve("lonTabs/hosts.tab"),
-                "msua3:msu:access:me.example.edu:127.0.0.1\nmsul1:msu:library:s1.example.edu:127.0.0.1\n");
+        LoncapaSandbox sandbox = LoncapaSandbox.in(dir, "msua3");
+        conf = sandbox.writeConfig();
+        sandbox.writeHostsTab("msua3:msu:access:me.example.edu:127.0.0.1",
+                "msul1:msu:library:s1.example.edu:127.0.0.1");
         daemon = LoncDaemon.start(new LoncDaemon.Options().config(conf)
                 .londPorts(Map.of("s1.example.edu", lond.port(), "me.example.edu", 1))
                 .overrides(List.of("retries=2", "connectTimeout=1s", "probeInitialDelay=60s",

@@ -26,6 +26,7 @@ import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.daemon.LoncDaemon;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
+import org.loncapa.lonc.testkit.LoncapaSandbox;
 import org.loncapa.lonc.testkit.RecordedRequest;
 import org.loncapa.lonc.testkit.Response;
 
@@ -48,27 +49,15 @@ class RealDaemonTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        for (String d : List.of("sockets", "perl/logs", "html/lon-status", "lonTabs", "lonIDs", "lonCerts")) {
-            Files.createDirectories(dir.resolve(d));
-        }
         lond1 = startLond("msul1", "msul2");
         lond2 = startLond("msul3");
-        conf = Files.writeString(dir.resolve("loncapa.conf"), String.join("\n",
-                "PerlSetVar lonHostID msua3",
-                "PerlSetVar lonSockDir " + dir.resolve("sockets"),
-                "PerlSetVar lonDaemons " + dir.resolve("perl"),
-                "PerlSetVar lonTabDir " + dir.resolve("lonTabs"),
-                "PerlSetVar lonDocRoot " + dir.resolve("html"),
-                "PerlSetVar lonIDsDir " + dir.resolve("lonIDs"),
-                "PerlSetVar lonCertificateDirectory " + dir.resolve("lonCerts"),
-                "PerlSetVar loncAllowInsecure 1",
-                ""));
-        Files.writeString(dir.resolve("lonTabs/hosts.tab"), String.join("\n",
+        LoncapaSandbox sandbox = LoncapaSandbox.in(dir, "msua3");
+        conf = sandbox.writeConfig();
+        sandbox.writeHostsTab(
                 "msua3:msu:access:me.example.edu:127.0.0.1",
                 "msul1:msu:library:s1.example.edu:127.0.0.1",
                 "msul2:msu2:library:s1.example.edu:127.0.0.1",
-                "msul3:msu:library:s3.example.edu:127.0.0.1",
-                ""));
+                "msul3:msu:library:s3.example.edu:127.0.0.1");
         daemon = LoncDaemon.start(new LoncDaemon.Options().config(conf)
                 .londPorts(Map.of("s1.example.edu", lond1.port(), "s3.example.edu", lond2.port(),
                         "me.example.edu", 1))

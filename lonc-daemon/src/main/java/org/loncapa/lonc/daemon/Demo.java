@@ -19,6 +19,7 @@ import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.deferred.DelayedFileName;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.testkit.FakeLond;
+import org.loncapa.lonc.testkit.LoncapaSandbox;
 import org.loncapa.lonc.testkit.RecordedRequest;
 import org.loncapa.lonc.testkit.Response;
 import org.loncapa.lonc.testkit.TestPki;
@@ -245,30 +246,14 @@ final class Demo {
     }
 
     private static Path writeConfiguration(Path dir, int port) throws IOException {
-        for (String d : List.of("sockets", "perl/logs", "html/lon-status", "lonTabs", "lonIDs", "lonCerts")) {
-            Files.createDirectories(dir.resolve(d));
-        }
-        Path conf = dir.resolve("loncapa.conf");
-        Files.writeString(conf, String.join("\n",
-                "# written by 'lonc-daemon demo'",
-                "PerlSetVar lonHostID demo1",
-                "PerlSetVar lonSockDir " + dir.resolve("sockets"),
-                "PerlSetVar londPort " + port,
-                "PerlSetVar lonDaemons " + dir.resolve("perl"),
-                "PerlSetVar lonTabDir " + dir.resolve("lonTabs"),
-                "PerlSetVar lonDocRoot " + dir.resolve("html"),
-                "PerlSetVar lonIDsDir " + dir.resolve("lonIDs"),
-                "PerlSetVar loncAllowInsecure 1",
-                "PerlSetVar lonCertificateDirectory " + dir.resolve("lonCerts"),
-                ""), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("lonTabs/hosts.tab"), String.join("\n",
+        LoncapaSandbox s = LoncapaSandbox.in(dir, "demo1").londPort(port).comment("written by 'lonc-daemon demo'");
+        s.writeHostsTab(
                 "# id:domain:role:name:ip (1.x layout: the IP saves a DNS lookup)",
                 "demo1:demo:library:" + SELF + ":127.0.0.1",
                 "demo2:demo:access:" + MULTI + ":127.0.0.1",
                 "demo2b:demo2:access:" + MULTI + ":127.0.0.1",
-                "demo3:demo:library:" + LATE + ":127.0.0.1",
-                ""), StandardCharsets.UTF_8);
-        return conf;
+                "demo3:demo:library:" + LATE + ":127.0.0.1");
+        return s.writeConfig();
     }
 
     /** A delayed/ file named and filled as lonnet's critical() writes it, dated 10 s ago. */

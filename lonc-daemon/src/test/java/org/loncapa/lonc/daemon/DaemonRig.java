@@ -12,6 +12,7 @@ import java.util.Map;
 import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.daemon.frontend.AccessPolicy;
 import org.loncapa.lonc.testkit.FakeLond;
+import org.loncapa.lonc.testkit.LoncapaSandbox;
 import org.loncapa.lonc.testkit.RecordedRequest;
 import org.loncapa.lonc.testkit.Response;
 
@@ -29,6 +30,7 @@ final class DaemonRig implements AutoCloseable {
     static final String MY_HOST = "me.example.edu";
 
     final Path dir;
+    private final LoncapaSandbox sandbox;
     final Path conf;
     final Path hostsTab;
     final Map<String, FakeLond> londs = new LinkedHashMap<>();
@@ -41,11 +43,9 @@ final class DaemonRig implements AutoCloseable {
 
     DaemonRig(Path dir) throws IOException {
         this.dir = dir;
-        this.conf = dir.resolve("loncapa.conf");
-        this.hostsTab = dir.resolve("lonTabs/hosts.tab");
-        for (String d : List.of("sockets", "perl/logs", "html/lon-status", "lonTabs", "lonIDs", "lonCerts")) {
-            Files.createDirectories(dir.resolve(d));
-        }
+        this.sandbox = LoncapaSandbox.in(dir, MY_LON_ID).comment("test loncapa.conf").createDirectories();
+        this.conf = sandbox.config();
+        this.hostsTab = sandbox.hostsTab();
         overrides.addAll(List.of("retries=2", "connectTimeout=1s", "transactionTimeout=5s",
                 "probeInitialDelay=60s", "drainTimeout=3s"));
     }
@@ -98,18 +98,7 @@ final class DaemonRig implements AutoCloseable {
 
     /** Writes loncapa.conf and hosts.tab (for the given hosts, all of them if none named). */
     void writeConfig(String... onlyHosts) throws IOException {
-        Files.writeString(conf, String.join("\n",
-                "# test loncapa.conf",
-                "PerlSetVar     lonHostID      " + MY_LON_ID,
-                "PerlSetVar     lonSockDir     " + dir.resolve("sockets"),
-                "PerlSetVar     londPort       " + confPort,
-                "PerlSetVar     lonDaemons     " + dir.resolve("perl"),
-                "PerlSetVar     lonTabDir      " + dir.resolve("lonTabs"),
-                "PerlSetVar     lonDocRoot     " + dir.resolve("html"),
-                "PerlSetVar     lonIDsDir      " + dir.resolve("lonIDs"),
-                "PerlSetVar     loncAllowInsecure 1",
-                "PerlSetVar     lonCertificateDirectory " + dir.resolve("lonCerts"),
-                ""), StandardCharsets.UTF_8);
+        sandbox.londPort(confPort).writeConfig();
         List<String> lines = new ArrayList<>();
         lines.add("# test hosts.tab");
         lines.add(MY_LON_ID + ":msu:access:" + MY_HOST + ":127.0.0.1");
@@ -119,8 +108,7 @@ final class DaemonRig implements AutoCloseable {
                 lines.add(id + ":msu:library:" + h + ":127.0.0.1");
             }
         }
-        lines.add("");
-        Files.writeString(hostsTab, String.join("\n", lines), StandardCharsets.UTF_8);
+        sandbox.writeHostsTab(lines);
     }
 
     LoncDaemon.Options options() {

@@ -13,6 +13,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.daemon.frontend.SocketFiles;
@@ -53,13 +54,17 @@ class StartupTest {
     @Test
     void brokenLoncapaConfNamesFileAndLineAndExitsWith2() throws IOException {
         rig();
-        Files.writeString(rig.conf, Files.readString(rig.conf).replace("PerlSetVar     londPort       5663",
-                "PerlSetVar     londPort       http"));
+        List<String> lines = Files.readAllLines(rig.conf);
+        int n = lines.indexOf("PerlSetVar londPort 5663");
+        assertTrue(n >= 0, lines.toString());
+        lines.set(n, "PerlSetVar londPort http");
+        Files.write(rig.conf, lines);
+        String at = rig.conf + ":" + (n + 1) + ":";
         ConfigException e = assertThrows(ConfigException.class, () -> LoncDaemon.start(rig.options()));
-        assertTrue(e.getMessage().startsWith(rig.conf + ":4: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(at + " "), e.getMessage());
         String[] r = run("run", "--config", rig.conf.toString());
         assertEquals("2", r[0]);
-        assertTrue(r[2].contains("configuration error: " + rig.conf + ":4:"), r[2]);
+        assertTrue(r[2].contains("configuration error: " + at), r[2]);
         assertFalse(Files.exists(dir.resolve("perl/logs/lonc.log")), "nothing was started");
         assertFalse(Files.exists(rig.socket(A)));
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.loncapa.lonc.testkit.LoncapaSandbox;
 
 /**
  * A throw-away LON-CAPA node layout for a daemon under test: {@code loncapa.conf} (lonHostID, the
@@ -45,31 +46,18 @@ public final class ClusterFiles {
 
     /** Writes the files under {@code dir} (created if needed). */
     public static ClusterFiles write(Path dir, int londPort, List<Host> hosts) throws IOException {
-        for (String d : List.of("sockets", "perl/logs", "html/lon-status", "lonTabs", "lonIDs",
-                "lonCerts")) {
-            Files.createDirectories(dir.resolve(d));
-        }
-        ClusterFiles f = new ClusterFiles(dir);
-        Files.writeString(f.config, String.join("\n",
-                "# written by lonc-bench",
-                "PerlSetVar lonHostID " + MY_LON_ID,
-                "PerlSetVar lonSockDir " + dir.resolve("sockets"),
-                "PerlSetVar londPort " + londPort,
-                "PerlSetVar lonDaemons " + dir.resolve("perl"),
-                "PerlSetVar lonTabDir " + dir.resolve("lonTabs"),
-                "PerlSetVar lonDocRoot " + dir.resolve("html"),
-                "PerlSetVar lonIDsDir " + dir.resolve("lonIDs"),
-                "PerlSetVar loncAllowInsecure 1",
-                "PerlSetVar lonCertificateDirectory " + dir.resolve("lonCerts"),
-                ""), StandardCharsets.UTF_8);
-        StringBuilder tab = new StringBuilder("# id:domain:role:name:ip, written by lonc-bench\n");
-        tab.append(MY_LON_ID).append(":bench:library:").append(MY_HOST).append(":127.0.0.1\n");
+        LoncapaSandbox s = LoncapaSandbox.in(dir, MY_LON_ID).londPort(londPort).comment("written by lonc-bench");
+        s.writeConfig();
+        List<String> tab = new ArrayList<>();
+        tab.add("# id:domain:role:name:ip, written by lonc-bench");
+        tab.add(MY_LON_ID + ":bench:library:" + MY_HOST + ":127.0.0.1");
         for (Host h : hosts) {
             for (String id : h.lonIds()) {
-                tab.append(id).append(":bench:library:").append(h.name()).append(":127.0.0.1\n");
+                tab.add(id + ":bench:library:" + h.name() + ":127.0.0.1");
             }
         }
-        Files.writeString(dir.resolve("lonTabs/hosts.tab"), tab, StandardCharsets.UTF_8);
+        s.writeHostsTab(tab);
+        ClusterFiles f = new ClusterFiles(dir);
         return f;
     }
 
