@@ -142,7 +142,10 @@ public final class FakeLond implements AutoCloseable {
     /** Index of the next accepted connection (may run ahead of connectionCount briefly). */
     private final AtomicInteger nextIndex = new AtomicInteger();
     private final AtomicInteger openConnections = new AtomicInteger();
+    /** Open connections by index; an ended one moves to {@link #ended} (or is forgotten). */
     private final Map<Integer, ServerConnection> connections = new ConcurrentHashMap<>();
+    /** Final snapshots of ended connections, kept only while recording (so long runs stay flat). */
+    private final Map<Integer, ConnectionInfo> ended = new ConcurrentHashMap<>();
     private final Set<ServerConnection> live = ConcurrentHashMap.newKeySet();
     /** Notified whenever a counter changes, for the await methods. */
     private final Object changes = new Object();
@@ -412,17 +415,25 @@ public final class FakeLond implements AutoCloseable {
         return openConnections.get();
     }
 
-    /** A snapshot of every connection accepted so far, in accept order. */
+    /**
+     * A snapshot of every connection accepted so far, in accept order (with recording off, of the
+     * open ones only).
+     */
     public List<ConnectionInfo> connections() {
         int n = connectionCount.get();
         List<ConnectionInfo> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            ServerConnection c = connections.get(i);
-            if (c != null) {
-                out.add(c.snapshot());
+            ConnectionInfo info = info(i);
+            if (info != null) {
+                out.add(info);
             }
         }
         return out;
+    }
+
+    private ConnectionInfo info(int index) {
+        ServerConnection c = connections.get(index);
+        return c != null ? c.snapshot() : ended.get(index);
     }
 
     /**
@@ -431,12 +442,12 @@ public final class FakeLond implements AutoCloseable {
      * @throws IndexOutOfBoundsException if no such connection was accepted
      */
     public ConnectionInfo connection(int index) {
-        ServerConnection c = connections.get(index);
-        if (c == null) {
+        ConnectionInfo info = info(index);
+        if (info == null) {
             throw new IndexOutOfBoundsException("no connection " + index + " (accepted "
                     + connectionCount.get() + ")");
         }
-        return c.snapshot();
+        return info;
     }
 
     /** Waits until exactly {@code n} connections are open; false on timeout. */
@@ -570,6 +581,10 @@ public final class FakeLond implements AutoCloseable {
     }
 
     void connectionEnded(ServerConnection c) {
+        if (recordRequests) {
+            ended.put(c.index(), c.snapshot());
+        }
+        connections.remove(c.index());
         live.remove(c);
         openConnections.decrementAndGet();
         signal();

@@ -291,4 +291,26 @@ class FakeLondRequestTest {
             assertEquals(1, lond.connection(0).requestCount());
         }
     }
+
+    @Test
+    void endedConnectionsAreForgottenWhenRecordingIsOffAndKeptWhenOn() throws Exception {
+        for (boolean record : new boolean[] {false, true}) {
+            try (FakeLond lond = FakeLond.builder().recordRequests(record).build().start()) {
+                for (int i = 0; i < 3; i++) {
+                    try (LondTestClient c = ready(lond)) {
+                        assertEquals("msul1", c.request("ping"));
+                    }
+                }
+                assertTrue(lond.awaitOpenConnections(0, WAIT));
+                assertEquals(3, lond.connectionCount());
+                // nothing per ended connection stays behind in a long run without recording
+                assertEquals(record ? 3 : 0, lond.connections().size(), "record=" + record);
+                if (record) {
+                    assertEquals(1, lond.connection(2).requestCount());
+                } else {
+                    assertThrows(IndexOutOfBoundsException.class, () -> lond.connection(2));
+                }
+            }
+        }
+    }
 }
