@@ -312,6 +312,7 @@ public final class LoncClient implements AutoCloseable {
     /** As {@link #critical(String, String)}; each of the two attempts waits at most {@code timeout}. */
     public Reply critical(String lonId, String command, Duration timeout) {
         RequestCheck.check(lonId, command, maxRequestBytes);
+        DeferredStore.requireSavable(lonId, command);
         if (store == null) {
             throw new IllegalStateException("critical() needs a deferred store: configure"
                     + " lonSockDir (fromConfig) or Builder.deferredStore");

@@ -31,7 +31,7 @@ import org.loncapa.lonc.core.RemoteHost;
 
 /**
  * The daemon transport against a stand-in for the daemon's UNIX sockets ({@link
- * FakeDaemonSockets}). To be re-run against the real lonc-daemon once it lands.
+ * FakeDaemonSockets}); {@code RealDaemonTest} runs the same transport against the real daemon.
  */
 @Timeout(30)
 class DaemonModeTest {
@@ -79,6 +79,16 @@ class DaemonModeTest {
     }
 
     @Test
+    void bytesThatAreNotUtf8ComeBackAsTheyWereSent() throws Exception {
+        client = builder().build();
+        // a Latin-1 é (as a WireText escape) beside a UTF-8 one: both must survive the round trip
+        String cmd = "put:msu:jdoe:x=caf\uDCE9 caf\u00e9";
+        Reply r = client.reply("msul1", cmd);
+        assertEquals("echo:sethost:msul1:" + cmd, r.line());
+        assertEquals("sethost:msul1:" + cmd, daemon.takeRequest(WAIT).line());
+    }
+
+    @Test
     void lonIdsOfOneMachineShareItsSocket() throws Exception {
         client = builder().build();
         assertTrue(client.reply("msul2", "ping").isAnswer());
@@ -118,6 +128,9 @@ class DaemonModeTest {
         assertThrows(IllegalArgumentException.class, () -> client.reply("msul1", "ping\nping"));
         assertThrows(IllegalArgumentException.class, () -> client.send("msul1", "ping\n"));
         assertThrows(IllegalArgumentException.class, () -> client.critical("msul1", "a\nb"));
+        // what the deferred store could not save is refused before the first attempt, not after two
+        assertThrows(IllegalArgumentException.class, () -> client.critical("msul1", "put:a\rb"));
+        assertThrows(IllegalArgumentException.class, () -> client.critical("msul1", "sethost:msul2:put:x"));
         assertThrows(IllegalArgumentException.class, () -> client.reply("msul1", "x".repeat(60)));
         assertEquals(0, daemon.connectionCount());
         assertTrue(client.reply("msul1", "x".repeat(64 - "sethost:msul1:".length())).isAnswer());

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.ReplyTokens;
+import org.loncapa.lonc.core.protocol.WireText;
 import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -311,15 +310,8 @@ public final class DaemonTransport implements Transport {
                         socketPath.getFileName(), settings.maxReplyBytes());
                 return ReplyTokens.CON_LOST;
             }
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(java.nio.ByteBuffer.wrap(b)).toString();
-            } catch (CharacterCodingException e) {
-                // lonnet passes bytes through; Java needs text. Keep them as Latin-1, losslessly.
-                return new String(b, StandardCharsets.ISO_8859_1);
-            }
+            // as in embedded mode: UTF-8 where valid, other bytes as WireText escapes
+            return WireText.decode(b, 0, b.length);
         }
 
         @Override

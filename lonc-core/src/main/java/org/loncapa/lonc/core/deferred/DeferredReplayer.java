@@ -321,6 +321,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
      * Other replies are returned as they are.
      */
     public CompletableFuture<String> critical(String lonId, String command) {
+        DeferredStore.requireSavable(lonId, command);
         return engine.submit(lonId, command).thenComposeAsync(first -> {
             if (!ReplyTokens.CON_LOST.equals(first)) {
                 return CompletableFuture.completedFuture(first);

@@ -332,6 +332,17 @@ public final class DeferredStore {
     }
   }
 
+  /**
+   * Checks that {@code cmd} for {@code lonid} could be saved (a valid lonID; a non-empty command
+   * without line breaks or a {@code sethost:} prefix), so that a critical request is refused before
+   * anything is sent rather than after two attempts.
+   *
+   * @throws IllegalArgumentException if it could not
+   */
+  public static void requireSavable(String lonid, String cmd) {
+    checkedContent(lonid, cmd);
+  }
+
   private static byte[] checkedContent(String lonid, String cmd) {
     Objects.requireNonNull(lonid, "lonid");
     Objects.requireNonNull(cmd, "cmd");
