@@ -739,7 +739,6 @@ public final class LoncClient implements AutoCloseable {
             }
             built = true;
             DeferredStore s = store;
-            PermLog p = permLog;
             LoncClient[] self = new LoncClient[1];
             DeferredTransactions deferred;
             if (mode == Mode.DAEMON) {
@@ -749,7 +748,7 @@ public final class LoncClient implements AutoCloseable {
                 }
                 deferred = new AdminDeferredTransactions(admin, names);
             } else if (s != null) {
-                deferred = new StoreDeferredTransactions(s, p, clock,
+                deferred = new StoreDeferredTransactions(s, clock,
                         (id, cmd) -> self[0].reply(id, cmd));
             } else {
                 deferred = null;

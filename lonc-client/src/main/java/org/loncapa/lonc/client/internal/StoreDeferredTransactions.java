@@ -19,7 +19,6 @@ import org.loncapa.lonc.core.Redaction;
 import org.loncapa.lonc.core.deferred.DeferredEntry;
 import org.loncapa.lonc.core.deferred.DeferredStore;
 import org.loncapa.lonc.core.deferred.DelayedFileName;
-import org.loncapa.lonc.core.deferred.PermLog;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,15 +39,14 @@ public final class StoreDeferredTransactions implements DeferredTransactions {
     private static final Logger log = LoggerFactory.getLogger(StoreDeferredTransactions.class);
 
     private final DeferredStore store;
-    private final PermLog permLog;
     private final Clock clock;
     /** Sends one request and waits for its reply (the client's blocking {@code reply}). */
     private final BiFunction<String, String, Reply> sender;
 
-    public StoreDeferredTransactions(DeferredStore store, PermLog permLog, Clock clock,
+    /** The store's perm log gets the {@code S:} lines ({@link DeferredStore#finishReplay}). */
+    public StoreDeferredTransactions(DeferredStore store, Clock clock,
             BiFunction<String, String, Reply> sender) {
         this.store = store;
-        this.permLog = permLog;
         this.clock = clock;
         this.sender = sender;
     }
@@ -100,25 +98,17 @@ public final class StoreDeferredTransactions implements DeferredTransactions {
                         e.name(), r.line());
                 break;
             }
-            if (isRefusal(r)) {
-                // the same policy as the engine's DeferredReplayer: keep it for an operator
-                store.hold(e);
+            // the same rule and order as the engine's DeferredReplayer
+            if (store.finishReplay(e, lonId, ProtocolChoices.SETHOST_PREFIX + lonId + ":" + cmd.get(),
+                    r.line()) == DeferredStore.ReplayOutcome.HELD) {
                 log.warn("lond refused deferred transaction {} ({}): moved to hold", e.name(),
                         r.kind());
                 continue;
             }
-            store.delete(e);
-            permLog.logReplayed(lonId, ProtocolChoices.SETHOST_PREFIX + lonId + ":" + cmd.get());
             log.info("A delayed transaction was completed: {}", Redaction.forLog(cmd.get()));
             delivered++;
         }
         return new FlushResult(delivered, store.list(lonId).size(), false);
-    }
-
-    /** lond answered, but the request will never succeed as it is (DeferredReplayer's rule). */
-    private static boolean isRefusal(Reply r) {
-        return r.kind() == Reply.Kind.REFUSED || r.kind() == Reply.Kind.REJECTED
-                || r.kind() == Reply.Kind.UNKNOWN_CMD || r.line().startsWith("error");
     }
 
     @Override

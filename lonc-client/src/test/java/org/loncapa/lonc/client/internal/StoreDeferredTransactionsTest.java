@@ -43,7 +43,7 @@ class StoreDeferredTransactionsTest {
     StoreDeferredTransactions deferred(BiFunction<String, String, String> lond) {
         DeferredStore replayStore = new DeferredStore(tmp.resolve("delayed"), nowClock, 4242,
                 new RealStoreIo(), permLog);
-        return new StoreDeferredTransactions(replayStore, permLog, nowClock, (id, cmd) -> {
+        return new StoreDeferredTransactions(replayStore, nowClock, (id, cmd) -> {
             sent.add(id + " " + cmd);
             return Reply.of(lond.apply(id, cmd));
         });

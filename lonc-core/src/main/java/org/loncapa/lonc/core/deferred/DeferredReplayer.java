@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.loncapa.lonc.core.LoncEngine;
 import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.Ticker;
@@ -268,33 +269,23 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
             r.plan.onFailed(e, now);
             return;
         }
-        if (isRefusal(reply)) {
-            try {
-                store.hold(e);
+        String request = ProtocolChoices.SETHOST_PREFIX + e.lonid() + ":" + command;
+        try {
+            if (store.finishReplay(e, hostName, request, reply) == DeferredStore.ReplayOutcome.HELD) {
                 log.warn("lond refused deferred transaction {} ({}): moved to hold for an operator",
                         e.name().forLog(), reply.length() > 60 ? reply.substring(0, 60) + "…" : reply);
-            } catch (IOException ex) {
-                log.warn("Cannot move refused deferred transaction {} to hold: {}", e.name().forLog(),
-                        ex.toString());
+            } else {
+                log.info("A delayed transaction was completed: {} to {}", Redaction.forLog(command),
+                        hostName);
             }
-        } else {
-            // the S: line first: a crash in between leaves a file that is replayed again (and
-            // logged twice), never a delivery without its perm-log line
-            permLog.logReplayed(hostName, "sethost:" + e.lonid() + ":" + command);
-            store.delete(e);
-            log.info("A delayed transaction was completed: {} to {}", Redaction.forLog(command),
-                    hostName);
+        } catch (IOException ex) {
+            log.warn("Cannot move refused deferred transaction {} to hold: {}", e.name().forLog(),
+                    ex.toString());
         }
         r.plan.onReplied(e);
         if (!closed.get()) {
             pass(hostName, false);
         }
-    }
-
-    /** lond answered, but the request will never succeed as it is. */
-    static boolean isRefusal(String reply) {
-        return reply.startsWith("refused") || reply.startsWith("rejected")
-                || reply.startsWith("unknown_cmd") || reply.startsWith("error");
     }
 
     private void holdUnknownHosts() {

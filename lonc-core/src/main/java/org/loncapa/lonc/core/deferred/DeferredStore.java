@@ -603,6 +603,47 @@ public final class DeferredStore {
     return -1;
   }
 
+  // ---------------------------------------------------------------------------- after a replay
+
+  /** What {@link #finishReplay} did with a file. */
+  public enum ReplayOutcome {
+    /** lond took it: the {@code S:} line is written and the file deleted. */
+    DELIVERED,
+    /** lond refused it: moved to {@code hold/} for an operator, never deleted. */
+    HELD
+  }
+
+  /**
+   * Whether lond's {@code reply} to a replayed request means it will never succeed as it is
+   * ({@code refused}, {@code rejected}, {@code unknown_cmd}, {@code error...}): such a file is held,
+   * where Perl lonc deleted it.
+   */
+  public static boolean isRefusal(String reply) {
+    return reply.startsWith("refused") || reply.startsWith("rejected")
+        || reply.startsWith("unknown_cmd") || reply.startsWith("error");
+  }
+
+  /**
+   * The end of a replay, once lond has answered (not for {@code con_lost} and the like, which leave
+   * the file for a later try): a refusal moves the file to {@code hold/}; anything else writes
+   * {@code S:<target> :<request>} to the perm log and then deletes the file. In that order, a crash
+   * in between leaves a file that is replayed again, never a delivery without its perm-log line.
+   *
+   * @param target the name the perm log gives the remote side
+   * @param request the request as sent (with its {@code sethost:} prefix)
+   * @throws IOException if a refused file cannot be moved to hold
+   */
+  public ReplayOutcome finishReplay(DeferredEntry entry, String target, String request, String reply)
+      throws IOException {
+    if (isRefusal(reply)) {
+      hold(entry);
+      return ReplayOutcome.HELD;
+    }
+    permLog.logReplayed(target, request);
+    delete(entry);
+    return ReplayOutcome.DELIVERED;
+  }
+
   // ---------------------------------------------------------------------------- moving files
 
   /**

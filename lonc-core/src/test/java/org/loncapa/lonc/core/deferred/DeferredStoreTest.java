@@ -576,6 +576,30 @@ class DeferredStoreTest {
   }
 
   @Test
+  void finishReplayHoldsARefusalAndLogsThenDeletesADelivery() throws IOException {
+    lonnetFile("1795900000.1.77.put.msul1", "put:a\n");
+    lonnetFile("1795900000.2.77.put.msul1", "put:b\n");
+    List<DeferredEntry> l = store.list("msul1");
+    assertEquals(DeferredStore.ReplayOutcome.HELD,
+        store.finishReplay(l.get(0), "s1.example.edu", "sethost:msul1:put:a", "refused"));
+    assertEquals(DeferredStore.ReplayOutcome.DELIVERED,
+        store.finishReplay(l.get(1), "s1.example.edu", "sethost:msul1:put:b", "ok"));
+    assertEquals(List.of("1795900000.1.77.put.msul1"), names(store.listHeld("msul1")));
+    assertTrue(store.listAll().isEmpty());
+    String perm = permLogText();
+    assertTrue(perm.contains("S:s1.example.edu :sethost:msul1:put:b"), perm);
+    assertFalse(perm.contains("put:a"), "a refusal is not a delivery: " + perm);
+    // the S: line is written before the file goes: with the delete failing, the line is there and
+    // the file stays for another try
+    lonnetFile("1795900000.3.77.put.msul1", "put:c\n");
+    io.fail(FaultyStoreIo.Op.DELETE, () -> new IOException("Input/output error"));
+    DeferredEntry c = store.list("msul1").get(0);
+    store.finishReplay(c, "s1.example.edu", "sethost:msul1:put:c", "ok");
+    assertTrue(permLogText().contains("put:c"));
+    assertTrue(Files.exists(c.path()));
+  }
+
+  @Test
   void holdUnknownHostsKeepsFilesForRemovedLonids() throws IOException {
     lonnetFile("1795900000.1.77.ping.msul1", "ping\n");
     lonnetFile("1795900000.2.77.ping.gone1", "ping\n");
