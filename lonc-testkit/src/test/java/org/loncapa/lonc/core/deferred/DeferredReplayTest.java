@@ -1,6 +1,7 @@
 package org.loncapa.lonc.core.deferred;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -216,7 +217,7 @@ class DeferredReplayTest {
 
     @Test
     void criticalWritesALonnetFileOnConLostAndItIsReplayedLater() throws Exception {
-        start(FakeLond.builder());
+        start(FakeLond.builder().dispatcher(r -> r.commandName().equals("passwd") ? Response.reply("ok") : null));
         int port = lond.port();
         lond.shutdown();
         String reply = replayer.critical("msul2", "encrypt:passwd:msu:jdoe:old:new")
@@ -239,6 +240,21 @@ class DeferredReplayTest {
         DeferredReplayer later = replayer;
         assertTrue(later.list("lond.test").stream().anyMatch(i -> i.file().equals(name)));
         assertFalse(later.list("lond.test").get(0).description().contains("jdoe"));
+        // replayed once it is past lonnet's read-back delay: encrypted, to msul2, then deleted
+        Path file = files.get(0);
+        Await.until("replayed after the read-back delay", () -> {
+            later.flush("lond.test").join();
+            return !Files.exists(file);
+        });
+        RecordedRequest r;
+        while ((r = lond.takeRequest(Duration.ZERO)) != null && !r.encrypted()) {
+            // skip anything else the reconnect sent
+        }
+        assertNotNull(r, "lond got the replayed request");
+        assertEquals("passwd:msu:jdoe:old:new", r.command());
+        assertEquals("msul2", r.lonId());
+        assertTrue(Files.readString(permLog).contains(":S:lond.test"), "S: line written");
+        assertFalse(Files.exists(delayed.resolve("hold").resolve(name)), "delivered, not held");
     }
 
     @Test
@@ -254,8 +270,11 @@ class DeferredReplayTest {
 
     @Test
     void tenThousandFilesReplayWithoutStarvingLiveRequests() throws Exception {
-        start(FakeLond.builder().recordRequests(false),
-                DeferredReplayer.Settings.defaults().withRate(4, 1_000_000), new RealStoreIo());
+        Set<String> received = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        start(FakeLond.builder().recordRequests(false).dispatcher(req -> {
+            received.add(req.command());
+            return null;
+        }), DeferredReplayer.Settings.defaults().withRate(4, 1_000_000), new RealStoreIo());
         long t = old();
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
@@ -284,5 +303,8 @@ class DeferredReplayTest {
             }
         });
         assertEquals(10_000, Files.readString(permLog).lines().filter(l -> l.contains(":S:")).count());
+        expected.removeAll(received);
+        assertTrue(expected.isEmpty(), "every file reached lond; missing e.g. "
+                + expected.stream().limit(3).toList());
     }
 }
