@@ -147,122 +147,126 @@ public final class LoadTool implements Callable<Integer> {
             List<DaemonProcess> relays = new ArrayList<>();
             List<Target> targets = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
-            for (String p : paths) {
-                switch (p.trim()) {
-                    case "engine" -> {
-                        engine = LoncEngine.start(EngineConfig.builder(MY_LON_ID).allowInsecure(true)
-                                .host(new RemoteHost(LOND_HOST, List.of(LOND_LON_ID), "127.0.0.1",
-                                        lond.port(), false))
-                                .maxConnectionsPerHost(connections).build());
-                        warm(engine, connections);
-                        targets.add(Targets.engine(engine, LOND_LON_ID, connections));
-                        counts.add(clients);
-                    }
-                    case "direct" -> {
-                        targets.add(Targets.direct(addr, MY_LON_ID, LOND_LON_ID));
-                        counts.add(direct);
-                    }
-                    case "naive" -> {
-                        targets.add(Targets.naive(addr, MY_LON_ID, LOND_LON_ID));
-                        counts.add(naive);
-                    }
-                    case "daemon" -> {
-                        Path sock;
-                        Target.Meter m = null;
-                        if (daemonMode.equals("attach")) {
-                            if (daemonSockDir == null) {
-                                throw new CommandLine.ParameterException(new CommandLine(this),
-                                        "--daemon attach needs --daemon-sock-dir");
+            try {
+                for (String p : paths) {
+                    switch (p.trim()) {
+                        case "engine" -> {
+                            engine = LoncEngine.start(EngineConfig.builder(MY_LON_ID).allowInsecure(true)
+                                    .host(new RemoteHost(LOND_HOST, List.of(LOND_LON_ID), "127.0.0.1",
+                                            lond.port(), false))
+                                    .maxConnectionsPerHost(connections).build());
+                            warm(engine, connections);
+                            targets.add(Targets.engine(engine, LOND_LON_ID, connections));
+                            counts.add(clients);
+                        }
+                        case "direct" -> {
+                            targets.add(Targets.direct(addr, MY_LON_ID, LOND_LON_ID));
+                            counts.add(direct);
+                        }
+                        case "naive" -> {
+                            targets.add(Targets.naive(addr, MY_LON_ID, LOND_LON_ID));
+                            counts.add(naive);
+                        }
+                        case "daemon" -> {
+                            Path sock;
+                            Target.Meter m = null;
+                            if (daemonMode.equals("attach")) {
+                                if (daemonSockDir == null) {
+                                    throw new CommandLine.ParameterException(new CommandLine(this),
+                                            "--daemon attach needs --daemon-sock-dir");
+                                }
+                                sock = daemonSockDir.resolve(LOND_HOST);
+                                if (daemonPid > 0) {
+                                    m = Targets.processMeter("daemon pid " + daemonPid, daemonPid);
+                                }
+                            } else if (daemonMode.equals("spawn") && daemonAvailable()) {
+                                daemon = spawnDaemon(lond.port());
+                                sock = daemon.files().socket(LOND_HOST);
+                                m = Targets.processMeter("daemon pid " + daemon.pid(), daemon.pid());
+                                out.printf("daemon: pid %d, %s, rss after start-up %s%n", daemon.pid(),
+                                        daemonJvmOpts, Report.mib(ProcStats.sample(daemon.pid()).rssBytes()));
+                            } else {
+                                out.println("note: no daemon (not on the classpath, or --daemon none); daemon path skipped");
+                                continue;
                             }
-                            sock = daemonSockDir.resolve(LOND_HOST);
-                            if (daemonPid > 0) {
-                                m = Targets.processMeter("daemon pid " + daemonPid, daemonPid);
+                            if (!style.equals("per-request")) {
+                                targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, true, connections, m));
+                                counts.add(clients);
                             }
-                        } else if (daemonMode.equals("spawn") && daemonAvailable()) {
-                            daemon = spawnDaemon(lond.port());
-                            sock = daemon.files().socket(LOND_HOST);
-                            m = Targets.processMeter("daemon pid " + daemon.pid(), daemon.pid());
-                            out.printf("daemon: pid %d, %s, rss after start-up %s%n", daemon.pid(),
-                                    daemonJvmOpts, Report.mib(ProcStats.sample(daemon.pid()).rssBytes()));
-                        } else {
-                            out.println("note: no daemon (not on the classpath, or --daemon none); daemon path skipped");
-                            continue;
+                            if (!style.equals("persistent")) {
+                                targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, false, connections, m));
+                                counts.add(clients);
+                            }
                         }
-                        if (!style.equals("per-request")) {
-                            targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, true, connections, m));
-                            counts.add(clients);
+                        case "relay", "relay2" -> {
+                            int threads = p.trim().equals("relay") ? 1 : 2;
+                            DaemonProcess r = spawnRelay(lond.port(), threads);
+                            relays.add(r);
+                            Path sock = r.files().socket(LOND_HOST);
+                            Target.Meter m = Targets.processMeter("relay pid " + r.pid(), r.pid());
+                            String label = threads == 1 ? "relay1" : "relay2";
+                            if (!style.equals("per-request")) {
+                                targets.add(Targets.daemon(label, sock, LOND_LON_ID, true, connections, m));
+                                counts.add(clients);
+                            }
+                            if (!style.equals("persistent")) {
+                                targets.add(Targets.daemon(label, sock, LOND_LON_ID, false, connections, m));
+                                counts.add(clients);
+                            }
                         }
-                        if (!style.equals("persistent")) {
-                            targets.add(Targets.daemon("daemon", sock, LOND_LON_ID, false, connections, m));
-                            counts.add(clients);
-                        }
+                        default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                                "unknown path " + p + " (engine, direct, naive, daemon)");
                     }
-                    case "relay", "relay2" -> {
-                        int threads = p.trim().equals("relay") ? 1 : 2;
-                        DaemonProcess r = spawnRelay(lond.port(), threads);
-                        relays.add(r);
-                        Path sock = r.files().socket(LOND_HOST);
-                        Target.Meter m = Targets.processMeter("relay pid " + r.pid(), r.pid());
-                        String label = threads == 1 ? "relay1" : "relay2";
-                        if (!style.equals("per-request")) {
-                            targets.add(Targets.daemon(label, sock, LOND_LON_ID, true, connections, m));
-                            counts.add(clients);
-                        }
-                        if (!style.equals("persistent")) {
-                            targets.add(Targets.daemon(label, sock, LOND_LON_ID, false, connections, m));
-                            counts.add(clients);
-                        }
-                    }
-                    default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                            "unknown path " + p + " (engine, direct, naive, daemon)");
                 }
-            }
-            List<Map<String, PhaseResult>> all = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
+                List<Map<String, PhaseResult>> all = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    if (rounds > 1) {
+                        out.println();
+                        out.println("round " + round);
+                    }
+                    out.println(Report.HEADER);
+                    Map<String, PhaseResult> byName = new LinkedHashMap<>();
+                    for (int i = 0; i < targets.size(); i++) {
+                        PhaseResult r = runner.run(targets.get(i), counts.get(i));
+                        out.println(Report.row(r));
+                        String threads = Report.threads(r);
+                        if (threads != null) {
+                            out.println("    subject CPU by thread: " + threads);
+                        }
+                        if (r.firstError() != null) {
+                            out.println("    first error: " + r.firstError());
+                        }
+                        byName.put(r.target(), r);
+                        appendCsv(r);
+                    }
+                    all.add(byName);
+                    printRatios(byName);
+                }
                 if (rounds > 1) {
                     out.println();
-                    out.println("round " + round);
-                }
-                out.println(Report.HEADER);
-                Map<String, PhaseResult> byName = new LinkedHashMap<>();
-                for (int i = 0; i < targets.size(); i++) {
-                    PhaseResult r = runner.run(targets.get(i), counts.get(i));
-                    out.println(Report.row(r));
-                    String threads = Report.threads(r);
-                    if (threads != null) {
-                        out.println("    subject CPU by thread: " + threads);
+                    out.println("over " + rounds + " rounds");
+                    List<List<Figure>> perRound = new ArrayList<>();
+                    for (Map<String, PhaseResult> byName : all) {
+                        perRound.add(figures(byName));
                     }
-                    if (r.firstError() != null) {
-                        out.println("    first error: " + r.firstError());
+                    summary(perRound).forEach(out::println);
+                }
+            } finally {
+                // also when a path fails: no spawned JVM may outlive the run
+                if (engine != null) {
+                    engine.close();
+                }
+                for (DaemonProcess r : relays) {
+                    r.close();
+                    deleteTree(r.files().dir());
+                }
+                if (daemon != null) {
+                    daemon.close();
+                    if (!keep) {
+                        deleteTree(daemon.files().dir());
+                    } else {
+                        out.println("kept " + daemon.files().dir());
                     }
-                    byName.put(r.target(), r);
-                    appendCsv(r);
-                }
-                all.add(byName);
-                printRatios(byName);
-            }
-            if (rounds > 1) {
-                out.println();
-                out.println("over " + rounds + " rounds");
-                List<List<Figure>> perRound = new ArrayList<>();
-                for (Map<String, PhaseResult> byName : all) {
-                    perRound.add(figures(byName));
-                }
-                summary(perRound).forEach(out::println);
-            }
-            if (engine != null) {
-                engine.close();
-            }
-            for (DaemonProcess r : relays) {
-                r.close();
-                deleteTree(r.files().dir());
-            }
-            if (daemon != null) {
-                daemon.close();
-                if (!keep) {
-                    deleteTree(daemon.files().dir());
-                } else {
-                    out.println("kept " + daemon.files().dir());
                 }
             }
         }

@@ -202,9 +202,6 @@ public final class SoakRun implements Callable<Integer> {
     /** FakeLond's dispatcher: echo and put, with the occasional bad answer while faulty. */
     private Response answer(RecordedRequest r) {
         String cmd = r.command();
-        if (cmd.startsWith("put:soak:")) {
-            executedCritical.add(cmd.substring("put:soak:".length()));
-        }
         if (faulty && ThreadLocalRandom.current().nextDouble() < faultRate) {
             faultsInjected.incrementAndGet();
             switch (ThreadLocalRandom.current().nextInt(5)) {
@@ -217,8 +214,19 @@ public final class SoakRun implements Callable<Integer> {
                 case 3:
                     return Response.midReply("cut-off");
                 default:
-                    return reply(cmd).delay(Duration.ofMillis(50 + ThreadLocalRandom.current().nextInt(450)));
+                    return executed(cmd).delay(Duration.ofMillis(50 + ThreadLocalRandom.current().nextInt(450)));
             }
+        }
+        return executed(cmd);
+    }
+
+    /**
+     * The answer to a request this lond carries out; only here does a critical request count as
+     * delivered (one cut off by a fault was not, and must come back through the deferred store).
+     */
+    private Response executed(String cmd) {
+        if (cmd.startsWith("put:soak:")) {
+            executedCritical.add(cmd.substring("put:soak:".length()));
         }
         return reply(cmd);
     }
