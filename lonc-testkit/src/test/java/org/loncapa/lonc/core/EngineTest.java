@@ -135,6 +135,19 @@ class EngineTest {
     }
 
     @Test
+    void aSethostForAnotherHostsLonIdIsRoutedToThatHost() throws Exception {
+        try (FakeLond other = FakeLond.builder().lonIds("msul9").clientLonId("msua3").allowInsecure(true)
+                .build().start()) {
+            start(b -> b.host(new RemoteHost("other.host", List.of("msul9"), "127.0.0.1", other.port(), false)));
+            // lonnet wrote to HOST's socket, but the lonID lives on other.host
+            assertEquals("msul9", get(engine.submitLine(HOST, "sethost:msul9:ping")));
+            assertEquals(ReplyTokens.NO_SUCH_HOST, get(engine.submitLine(HOST, "sethost:nosuch:ping")));
+            assertEquals(1, other.requestCount());
+            assertEquals(0, lond.requestCount());
+        }
+    }
+
+    @Test
     void sethostSwitchingInlineTowardNewLond() throws Exception {
         start(b -> {});
         assertEquals("msul2", get(engine.submit("msul2", "ping")));

@@ -118,6 +118,17 @@ class CryptoVectorsTest {
     }
 
     @Test
+    void encFrameDecryptedWithTheWrongKeyIsRefusedNotPassedOn() throws Exception {
+        IdeaCipher right = new IdeaCipher(SessionKeys.fromHex("000102030405060708090a0b0c0d0e0f"));
+        IdeaCipher wrong = new IdeaCipher(SessionKeys.fromHex("0f0e0d0c0b0a09080706050403020100"));
+        String frame = EncFrame.encode(right, "currentauth:msu:jdoe");
+        EncFrame.MalformedFrameException e = assertThrows(EncFrame.MalformedFrameException.class,
+                () -> EncFrame.decode(wrong, frame));
+        assertTrue(e.getMessage().contains("wrong key"), e.getMessage());
+        assertEquals("currentauth:msu:jdoe", EncFrame.decode(right, frame));
+    }
+
+    @Test
     void encFrameAcceptsUpperCaseHex() throws Exception {
         IdeaCipher c = new IdeaCipher(SessionKeys.insecureKey("msul1", "msua3", BUILDKEY));
         assertEquals("currentauth:msu:jdoe",

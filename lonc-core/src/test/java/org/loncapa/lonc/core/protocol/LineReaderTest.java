@@ -65,6 +65,9 @@ class LineReaderTest {
         LineReader r = new LineReader(100);
         r.feed(new byte[] {'a', 0, 'b', '\n'}, 0, 4);
         assertEquals(LineException.Kind.BINARY, assertThrows(LineException.class, r::nextLine).kind());
+        LineReader del = new LineReader(100);
+        del.feed(new byte[] {'a', 0x7f, '\n'}, 0, 3);
+        assertEquals(LineException.Kind.BINARY, assertThrows(LineException.class, del::nextLine).kind());
         LineReader s = new LineReader(100);
         byte[] latin1 = {'a', (byte) 0xC3, '(', (byte) 0xE9, '\n'};
         s.feed(latin1, 0, latin1.length);
