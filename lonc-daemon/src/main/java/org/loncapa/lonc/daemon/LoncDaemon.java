@@ -161,8 +161,7 @@ public final class LoncDaemon implements AutoCloseable {
     }
 
     /** The configuration files, read and checked. */
-    record Loaded(LoncapaConfig conf, Path hostsFile, HostTable table, HostLayout layout,
-            DaemonSettings settings, TlsSetup.Result tls) {}
+    record Loaded(LoncapaConfig conf, HostLayout layout, DaemonSettings settings) {}
 
     /** What a reload changed. */
     public record ReloadResult(boolean ok, String error, List<String> hostsAdded,
@@ -222,9 +221,9 @@ public final class LoncDaemon implements AutoCloseable {
         return statusReport;
     }
 
-    private LoncDaemon(Options options, Loaded loaded) {
+    private LoncDaemon(Options options, Loaded loaded, TlsSetup.Result tls) {
         this.options = options;
-        this.tls = loaded.tls();
+        this.tls = tls;
         this.conf = loaded.conf();
         this.layout = loaded.layout();
         this.settings = loaded.settings();
@@ -245,7 +244,9 @@ public final class LoncDaemon implements AutoCloseable {
     public static LoncDaemon start(Options options) throws ConfigException, StartupException {
         Objects.requireNonNull(options.config, "config");
         Loaded loaded = load(options);
-        LoncDaemon d = new LoncDaemon(options, loaded);
+        // certificates are read once, at start: a reload does not use them (a change of their
+        // paths is reported as needing a restart), so a renewal in progress cannot fail a HUP
+        LoncDaemon d = new LoncDaemon(options, loaded, TlsSetup.clientContext(loaded.conf()));
         d.startUp();
         return d;
     }
@@ -261,7 +262,7 @@ public final class LoncDaemon implements AutoCloseable {
         Path hosts = o.hostsFile != null ? o.hostsFile : conf.hostsTabFile();
         HostTable table = HostTable.parse(hosts);
         HostLayout layout = HostLayout.build(conf, table, hosts, s.socketNaming(), o.londPorts);
-        return new Loaded(conf, hosts, table, layout, s, TlsSetup.clientContext(conf));
+        return new Loaded(conf, layout, s);
     }
 
     private void startUp() throws StartupException {
