@@ -1,9 +1,5 @@
 package org.loncapa.lonc.daemon;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.loncapa.lonc.core.config.ConfigException;
+import org.loncapa.lonc.core.config.ConfigFiles;
 
 /**
  * The values of every {@link Setting}: defaults, overridden by a properties-style file
@@ -60,14 +57,7 @@ public final class DaemonSettings {
      *                         unknown setting or a bad value
      */
     public DaemonSettings withFile(Path file) throws ConfigException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file, 0, "cannot read " + file + ": No such file", e);
-        } catch (IOException e) {
-            throw new ConfigException(file, 0, "cannot read " + file + ": " + e.getMessage(), e);
-        }
+        List<String> lines = ConfigFiles.readLines(file);
         Map<Setting, Object> m = new EnumMap<>(values);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

@@ -14,15 +14,16 @@ import java.util.List;
 /**
  * Reads a small text configuration file as lines: UTF-8 (strict, so that a mangled byte is an
  * error on its line rather than a silently different path), LF or CRLF line ends, a leading UTF-8
- * byte order mark ignored. Stateless; any thread.
+ * byte order mark ignored. loncapa.conf, hosts.tab and the daemon's settings file are read this
+ * way. Stateless; any thread.
  */
-final class ConfigFiles {
+public final class ConfigFiles {
 
     private ConfigFiles() {
     }
 
     /** The lines of {@code file} without line terminators; element {@code i} is line {@code i + 1}. */
-    static List<String> readLines(Path file) throws ConfigException {
+    public static List<String> readLines(Path file) throws ConfigException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -12,12 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.loncapa.lonc.core.deferred.PermLog;
 
 /**
  * {@code lonc.log}, written line by line in the Perl daemon's format:
@@ -38,10 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LogFile implements LoncLog.Sink, AutoCloseable {
     /** The host shown for lines about the daemon itself. */
     public static final String PARENT = "Parent";
-
-    /** Perl's {@code scalar localtime}: {@code Mon Aug  1 18:22:48 2005}. */
-    public static final DateTimeFormatter PERL_LOCALTIME =
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
     private static final long REOPEN_CHECK_MILLIS = 1000;
 
@@ -104,7 +99,7 @@ public final class LogFile implements LoncLog.Sink, AutoCloseable {
 
     /** Perl's {@code scalar localtime} of now. */
     public String localtime() {
-        return PERL_LOCALTIME.format(ZonedDateTime.now(clock));
+        return PermLog.PERL_LOCALTIME.format(ZonedDateTime.now(clock));
     }
 
     @Override
