@@ -49,10 +49,6 @@ final class HostService implements LineService {
         this.target = target;
     }
 
-    HostLayout.SocketTarget target() {
-        return target;
-    }
-
     @Override
     public CompletableFuture<String> request(String line, Peer peer) {
         LoncEngine engine = daemon.engine();

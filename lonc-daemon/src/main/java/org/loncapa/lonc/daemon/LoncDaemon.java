@@ -819,11 +819,6 @@ public final class LoncDaemon implements AutoCloseable {
         return exit.join();
     }
 
-    /** Completes with the exit code when the daemon has stopped. */
-    public CompletableFuture<Integer> exitFuture() {
-        return exit;
-    }
-
     /** Shuts down (as SIGTERM does) if still running. */
     @Override
     public void close() {

@@ -35,8 +35,4 @@ public final class Latencies {
     public double maxMicros() {
         return count() == 0 ? 0 : h.getMaxValue() / 1000.0;
     }
-
-    public double meanMicros() {
-        return count() == 0 ? 0 : h.getMean() / 1000.0;
-    }
 }

@@ -235,25 +235,6 @@ public final class LineChannel implements Closeable {
         }
     }
 
-    /** True if the peer has closed and nothing more is pending (blocks until data or EOF). */
-    public boolean atEof() throws IOException {
-        if (reader.pending() > 0) {
-            return false;
-        }
-        in.clear();
-        int n = ch.read(in);
-        if (n > 0) {
-            in.flip();
-            try {
-                reader.feed(in);
-            } catch (LineReader.LineException e) {
-                throw new IOException(e);
-            }
-            return false;
-        }
-        return n < 0;
-    }
-
     @Override
     public void close() throws IOException {
         if (selector != null) {

@@ -19,11 +19,7 @@ public final class ProcStats {
     private ProcStats() {}
 
     /** One reading. Figures that could not be read are -1. */
-    public record Sample(long cpuNanos, long rssBytes, long peakRssBytes, int threads, int fds) {
-        public double rssMiB() {
-            return rssBytes < 0 ? -1 : rssBytes / (1024.0 * 1024.0);
-        }
-    }
+    public record Sample(long cpuNanos, long rssBytes, long peakRssBytes, int threads, int fds) {}
 
     /** A reading of {@code pid} now. */
     public static Sample sample(long pid) {

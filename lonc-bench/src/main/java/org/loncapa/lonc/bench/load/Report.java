@@ -1,7 +1,5 @@
 package org.loncapa.lonc.bench.load;
 
-import java.io.PrintStream;
-import java.util.List;
 import java.util.Locale;
 
 /** Prints {@link PhaseResult}s as a fixed-width table (and optionally CSV lines). */
@@ -52,13 +50,6 @@ public final class Report {
                 r.subjectMicrosPerRequest(), r.subjectRssBytes() / 1048576.0, r.toolCpuPercent());
     }
 
-    public static void table(PrintStream out, List<PhaseResult> results) {
-        out.println(HEADER);
-        for (PhaseResult r : results) {
-            out.println(row(r));
-        }
-    }
-
     static String percent(double p) {
         return p < 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", p);
     }
@@ -69,10 +60,5 @@ public final class Report {
 
     public static String mib(long bytes) {
         return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.0fM", bytes / 1048576.0);
-    }
-
-    /** {@code a / b} formatted as {@code 0.52x}, or {@code n/a}. */
-    public static String ratio(double a, double b) {
-        return b <= 0 || a < 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", a / b);
     }
 }

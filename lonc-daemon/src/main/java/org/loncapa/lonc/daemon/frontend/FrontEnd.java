@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>Refusals: a peer whose SO_PEERCRED user (or primary group) is not in the {@link AccessPolicy}
  * is closed at once and logged (WARNING, at most once per 10 s per user). A request longer than
  * {@link Limits#maxRequestBytes} or that is not text (NUL or control bytes) is
- * answered {@link #REJECTED_TOO_LONG} / {@link #REJECTED_MALFORMED} after the replies to the
+ * answered {@link ReplyTokens#REJECTED_TOO_LONG} / {@link ReplyTokens#REJECTED_MALFORMED} after the replies to the
  * requests before it, and the connection is closed; nobody else notices.
  *
  * <p>Bounds: at most {@link Limits#maxClients} connections (beyond it new clients wait in the
@@ -53,10 +53,6 @@ import org.slf4j.LoggerFactory;
 public final class FrontEnd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FrontEnd.class);
 
-    /** Reply to a request over the length limit; the connection is then closed. */
-    public static final String REJECTED_TOO_LONG = ReplyTokens.REJECTED_TOO_LONG;
-    /** Reply to a request that is not a line of text; the connection is then closed. */
-    public static final String REJECTED_MALFORMED = ReplyTokens.REJECTED_MALFORMED;
 
     private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int ACCEPTS_PER_WAKEUP = 256;
@@ -147,10 +143,6 @@ public final class FrontEnd implements AutoCloseable {
         return PeerCredentials.JVM_OPTIONS;
     }
 
-    public AccessPolicy accessPolicy() {
-        return access;
-    }
-
     /**
      * Starts listening on {@code path} under {@code name}. The path must be free or hold a stale
      * socket (see {@link SocketFiles#clearStale}); Perl lonc's {@code .lock} file beside it is
@@ -197,13 +189,6 @@ public final class FrontEnd implements AutoCloseable {
                 l.close(true);
             }
         });
-    }
-
-    /** Names of the sockets listened on. */
-    public Set<String> listening() {
-        CompletableFuture<Set<String>> f = new CompletableFuture<>();
-        loop.execute(() -> f.complete(Set.copyOf(listeners.keySet())));
-        return join(f);
     }
 
     /** Closes every listening socket and removes its file (shutdown step one). */
@@ -574,7 +559,7 @@ public final class FrontEnd implements AutoCloseable {
         private void reject(LineReader.LineException e) {
             rejected.incrementAndGet();
             String reply = e.kind() == LineReader.LineException.Kind.TOO_LONG
-                    ? REJECTED_TOO_LONG : REJECTED_MALFORMED;
+                    ? ReplyTokens.REJECTED_TOO_LONG : ReplyTokens.REJECTED_MALFORMED;
             log.warn("Rejected a request on socket {} from {} ({}): {}; closing the connection",
                     listener.name, peer, e.getMessage(), reply);
             reader.clear();
