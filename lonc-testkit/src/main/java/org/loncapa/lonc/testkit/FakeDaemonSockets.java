@@ -123,7 +123,7 @@ public final class FakeDaemonSockets implements AutoCloseable {
                     }
                     return;
                 }
-                out.write(org.loncapa.lonc.core.protocol.WireText.encode(reply + "\n"));
+                out.write(org.loncapa.lonc.core.protocol.WireText.encodeLine(reply));
                 out.flush();
             }
         } catch (IOException e) {

@@ -475,8 +475,7 @@ final class ServerConnection implements Runnable {
     }
 
     private void writeLine(String line) throws IOException {
-        out.write(WireText.encode(line));
-        out.write('\n');
+        out.write(WireText.encodeLine(line));
         out.flush();
     }
 

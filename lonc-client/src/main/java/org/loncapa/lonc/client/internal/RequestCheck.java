@@ -71,6 +71,6 @@ public final class RequestCheck {
 
     /** The bytes of {@code line + "\n"} as sent on a UNIX socket. */
     static byte[] wireBytes(String line) {
-        return org.loncapa.lonc.core.protocol.WireText.encode(line + "\n");
+        return org.loncapa.lonc.core.protocol.WireText.encodeLine(line);
     }
 }

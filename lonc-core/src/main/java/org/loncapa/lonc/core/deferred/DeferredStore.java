@@ -360,7 +360,7 @@ public final class DeferredStore {
       throw new IllegalArgumentException("command must not carry a sethost: prefix: "
           + Redaction.forLog(cmd));
     }
-    return WireText.encode(cmd + "\n");
+    return WireText.encodeLine(cmd);
   }
 
   private String tooLong(int bytes) {

@@ -238,40 +238,7 @@ final class LondConnection implements EventLoop.Handler {
     }
 
     private void write(String line) {
-        byte[] bytes = new byte[utf8Length(line) + 1];
-        int n = encode(line, bytes);
-        bytes[n] = '\n';
-        writeRaw(ByteBuffer.wrap(bytes));
-    }
-
-    private static int utf8Length(String s) {
-        int len = s.length();
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return WireText.encode(s).length;
-            }
-        }
-        return len;
-    }
-
-    private static int encode(String s, byte[] out) {
-        if (s.length() == out.length - 1) {
-            boolean ascii = true;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c >= 0x80) {
-                    ascii = false;
-                    break;
-                }
-                out[i] = (byte) c;
-            }
-            if (ascii) {
-                return s.length();
-            }
-        }
-        byte[] b = WireText.encode(s);
-        System.arraycopy(b, 0, out, 0, b.length);
-        return b.length;
+        writeRaw(ByteBuffer.wrap(WireText.encodeLine(line)));
     }
 
     private void flush() throws IOException {

@@ -86,6 +86,24 @@ public final class WireText {
         return out.toByteArray();
     }
 
+    /** {@link #encode} of {@code s} followed by a newline, in one array (ASCII: one pass, one copy). */
+    public static byte[] encodeLine(String s) {
+        int n = s.length();
+        byte[] out = new byte[n + 1];
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                byte[] b = encode(s);
+                byte[] line = java.util.Arrays.copyOf(b, b.length + 1);
+                line[b.length] = '\n';
+                return line;
+            }
+            out[i] = (byte) c;
+        }
+        out[n] = '\n';
+        return out;
+    }
+
     private static int firstEscape(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -71,6 +71,17 @@ class WireTextTest {
     }
 
     @Test
+    void encodeLineIsEncodePlusNewline() {
+        for (String s : new String[] {"", "ping", "caf\u00e9", "caf\uDCE9", "😀"}) {
+            byte[] b = WireText.encode(s);
+            byte[] line = WireText.encodeLine(s);
+            assertEquals(b.length + 1, line.length, s);
+            assertArrayEquals(b, java.util.Arrays.copyOf(line, b.length), s);
+            assertEquals('\n', line[b.length], s);
+        }
+    }
+
+    @Test
     void aRealSurrogatePairInTheEscapeRangeIsNotAnEscape() {
         // U+10080 is D800 DC80: its low half lies in the escape range but belongs to the pair
         String s = new String(Character.toChars(0x10080));

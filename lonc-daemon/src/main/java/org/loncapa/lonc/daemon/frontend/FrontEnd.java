@@ -588,7 +588,7 @@ public final class FrontEnd implements AutoCloseable {
                     stopReading();
                     break;
                 }
-                out.addLast(ByteBuffer.wrap(WireText.encode(s.reply + "\n")));
+                out.addLast(ByteBuffer.wrap(WireText.encodeLine(s.reply)));
             }
             try {
                 while (!out.isEmpty()) {
