@@ -80,6 +80,36 @@ class LineReaderTest {
     }
 
     @Test
+    void manyLinesPerFeedWithPartialTailsAndTheLimitCountedPerLine() throws Exception {
+        LineReader r = new LineReader(10);
+        StringBuilder expected = new StringBuilder();
+        StringBuilder got = new StringBuilder();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        StringBuilder stream = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            String line = "x".repeat(rnd.nextInt(11)) + (i % 10);
+            line = line.substring(Math.max(0, line.length() - 10)); // at most the limit
+            stream.append(line).append('\n');
+            expected.append(line).append('|');
+        }
+        byte[] all = stream.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int off = 0; off < all.length; ) {
+            int n = Math.min(all.length - off, 1 + rnd.nextInt(700));
+            r.feed(all, off, n);
+            off += n;
+            for (String l; (l = r.nextLine()) != null; ) {
+                got.append(l).append('|');
+            }
+        }
+        assertEquals(expected.toString(), got.toString());
+        assertEquals(0, r.pending());
+        // the limit applies to each line, wherever it starts in the buffer
+        r.feed(bytes("0123456789\n0123456789A\n"));
+        assertEquals("0123456789", r.nextLine());
+        assertEquals(LineException.Kind.TOO_LONG, assertThrows(LineException.class, r::nextLine).kind());
+    }
+
+    @Test
     void aLongLineDoesNotPinALargeBuffer() throws Exception {
         LineReader r = new LineReader(8 << 20);
         String big = "x".repeat(4 << 20);
