@@ -1,6 +1,7 @@
 package org.loncapa.lonc.core.protocol;
 
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -16,8 +17,6 @@ public final class SessionKeys {
     public static final int KEY_BYTES = 16;
     /** Length of the textual key in hex digits. */
     public static final int KEY_HEX_DIGITS = 2 * KEY_BYTES;
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private SessionKeys() {}
 
@@ -66,7 +65,7 @@ public final class SessionKeys {
     public static String randomHexKey(SecureRandom random) {
         byte[] b = new byte[KEY_BYTES];
         random.nextBytes(b);
-        return toHex(b);
+        return HexFormat.of().formatHex(b);
     }
 
     /** True if {@code s} is exactly 32 hex digits. */
@@ -75,7 +74,7 @@ public final class SessionKeys {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
-            if (Character.digit(s.charAt(i), 16) < 0) {
+            if (!HexFormat.isHexDigit(s.charAt(i))) { // ASCII only: other scripts' digits are not hex
                 return false;
             }
         }
@@ -85,14 +84,5 @@ public final class SessionKeys {
     /** The key bytes of a 32-hex-digit key line. */
     public static byte[] fromHex(String hexKey) {
         return PerlPack.packHex(hexKey, KEY_BYTES);
-    }
-
-    static String toHex(byte[] b) {
-        char[] out = new char[b.length * 2];
-        for (int i = 0; i < b.length; i++) {
-            out[2 * i] = HEX[(b[i] >> 4) & 0xF];
-            out[2 * i + 1] = HEX[b[i] & 0xF];
-        }
-        return new String(out);
     }
 }

@@ -140,6 +140,7 @@ class CryptoVectorsTest {
         assertTrue(SessionKeys.isHexKey("0123456789abcdefABCDEF0123456789"));
         assertFalse(SessionKeys.isHexKey("0123456789abcdef"));
         assertFalse(SessionKeys.isHexKey("0123456789abcdefABCDEF012345678g"));
+        assertFalse(SessionKeys.isHexKey("0123456789abcdefABCDEF012345678\u0663"), "Arabic-Indic 3 is not hex");
         String random = SessionKeys.randomHexKey(new java.security.SecureRandom());
         assertTrue(SessionKeys.isHexKey(random));
         assertEquals(random.toLowerCase(java.util.Locale.ROOT), random);
