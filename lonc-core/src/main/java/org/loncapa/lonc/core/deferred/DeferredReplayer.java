@@ -176,7 +176,15 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
             return;
         }
         try {
-            store.holdStaleTemps(DeferredStore.STALE_TEMP_AGE, clock.instant());
+            // directory-wide housekeeping, once per scan (not in every host's rescan)
+            Instant wall = clock.instant();
+            store.holdStaleTemps(DeferredStore.STALE_TEMP_AGE, wall);
+            if (!settings.maxAge().isZero()) {
+                for (DeferredEntry old : store.holdAllOlderThan(settings.maxAge(), wall)) {
+                    log.warn("Deferred transaction {} is older than {} and was moved to hold",
+                            old.name().forLog(), settings.maxAge());
+                }
+            }
             Set<String> hosts = new HashSet<>();
             for (DeferredEntry e : store.listAll()) {
                 engine.hostOf(e.lonid()).ifPresent(h -> hosts.add(h.name()));
@@ -235,12 +243,6 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         List<DeferredEntry> onDisk = new ArrayList<>();
         Instant wall = clock.instant();
         try {
-            if (!settings.maxAge().isZero()) {
-                for (DeferredEntry old : store.holdAllOlderThan(settings.maxAge(), wall)) {
-                    log.warn("Deferred transaction {} is older than {} and was moved to hold",
-                            old.name().forLog(), settings.maxAge());
-                }
-            }
             for (String lonId : host.lonIds()) {
                 onDisk.addAll(store.listReplayable(lonId, wall));
             }

@@ -195,6 +195,24 @@ class DeferredReplayTest {
     }
 
     @Test
+    void filesOlderThanTheMaximumAgeAreHeldAndTheRestReplayed() throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        Path stale = lonnetWrite(now - 7200, "msul1", "echo:stale");
+        Path fresh = lonnetWrite(now - 60, "msul1", "echo:fresh");
+        start(FakeLond.builder(), DeferredReplayer.Settings.defaults().withRate(1, 1000)
+                .withMaxAge(Duration.ofHours(1)), new RealStoreIo());
+        Await.until("the old file held", () -> Files.exists(delayed.resolve("hold").resolve(stale.getFileName())));
+        engine.submit("msul1", "ping").get(10, TimeUnit.SECONDS);
+        Await.until("the other replayed", () -> !Files.exists(fresh));
+        List<String> sent = new java.util.ArrayList<>();
+        for (RecordedRequest r; (r = lond.takeRequest(Duration.ZERO)) != null; ) {
+            sent.add(r.command());
+        }
+        assertTrue(sent.contains("echo:fresh"), sent.toString());
+        assertFalse(sent.contains("echo:stale"), sent.toString());
+    }
+
+    @Test
     void aTempFileOfASaveInterruptedLongAgoIsHeldNotReplayedAndNotLost() throws Exception {
         String name = old() + ".1." + pid + ".echostale.msul1";
         Path tmp = delayed.resolve(".~" + name + "~tmp");
