@@ -18,6 +18,7 @@ import org.loncapa.lonc.bench.load.ClusterFiles;
 import org.loncapa.lonc.bench.load.DaemonProcess;
 import org.loncapa.lonc.bench.load.LineChannel;
 import org.loncapa.lonc.bench.load.LoadRunner;
+import org.loncapa.lonc.bench.load.MinRelay;
 import org.loncapa.lonc.bench.load.ProcStats;
 import org.loncapa.lonc.bench.load.PhaseResult;
 import org.loncapa.lonc.bench.load.Report;
@@ -46,7 +47,8 @@ import picocli.CommandLine.Option;
             "Paths: daemon (its UNIX socket; --style picks persistent and/or per-request clients), "
                     + "engine (LoncEngine.submit in this JVM), direct, naive; and for design comparisons relay "
                     + "(ReferenceRelay: minimal UNIX front end on the engine's own thread) and relay2 (the same "
-                    + "with a front-end thread of its own, as the daemon).",
+                    + "with a front-end thread of its own, as the daemon); minrelay: the C baseline relay "
+                    + "(shared/bench/minrelay.c, built with gcc), the speed limit the daemon is measured against.",
             ""})
 public final class LoadTool implements Callable<Integer> {
     static final String MY_LON_ID = ClusterFiles.MY_LON_ID;
@@ -74,7 +76,7 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--naive-clients", description = "Clients of the naive baseline. Default: --clients.")
     Integer naiveClients;
 
-    @Option(names = "--paths", split = ",", description = "Paths to run, in order: engine, direct, naive, daemon, relay, relay2. Default: engine,direct,naive,daemon.")
+    @Option(names = "--paths", split = ",", description = "Paths to run, in order (reversed in every second round): engine, direct, naive, daemon, relay, relay2, minrelay. Default: engine,direct,naive,daemon.")
     List<String> paths = new ArrayList<>(List.of("engine", "direct", "naive", "daemon"));
 
     @Option(names = "--request-bytes", description = "Length of each echo: request in bytes. Default: ${DEFAULT-VALUE}.")
@@ -106,6 +108,10 @@ public final class LoadTool implements Callable<Integer> {
 
     @Option(names = "--daemon-pid", description = "attach: pid of the daemon, for its CPU and RSS.")
     long daemonPid = -1;
+
+    @Option(names = "--minrelay", description = "The C baseline relay: its binary or minrelay.c (built with gcc)."
+            + " Default: $LONC_MINRELAY, else shared/bench/minrelay.c beside or above the working directory.")
+    Path minrelay;
 
     @Option(names = "--keep", description = "Keep the spawned daemon's directory (configuration, lonc.log).")
     boolean keep;
@@ -145,6 +151,8 @@ public final class LoadTool implements Callable<Integer> {
             LoncEngine engine = null;
             DaemonProcess daemon = null;
             List<DaemonProcess> relays = new ArrayList<>();
+            List<MinRelay> minRelays = new ArrayList<>();
+            Path minRelayDir = null;
             List<Target> targets = new ArrayList<>();
             List<Integer> counts = new ArrayList<>();
             try {
@@ -214,8 +222,31 @@ public final class LoadTool implements Callable<Integer> {
                                 counts.add(clients);
                             }
                         }
+                        case "minrelay" -> {
+                            var source = MinRelay.locate(minrelay, System.getenv("LONC_MINRELAY"), Path.of(""));
+                            if (source.isEmpty()) {
+                                out.println("note: minrelay.c not found (--minrelay or LONC_MINRELAY); minrelay path skipped");
+                                continue;
+                            }
+                            minRelayDir = Files.createTempDirectory("lonc-bench-minrelay-");
+                            MinRelay r = MinRelay.start(MinRelay.binary(source.get(), minRelayDir),
+                                    minRelayDir.resolve(LOND_HOST), lond.port(), connections, LOND_LON_ID,
+                                    Duration.ofSeconds(10));
+                            minRelays.add(r);
+                            out.printf("minrelay: pid %d, from %s%n", r.pid(), source.get());
+                            warmSocket(null, r.socket());
+                            Target.Meter m = Targets.processMeter("minrelay pid " + r.pid(), r.pid());
+                            if (!style.equals("per-request")) {
+                                targets.add(Targets.daemon("minrelay", r.socket(), LOND_LON_ID, true, connections, m));
+                                counts.add(clients);
+                            }
+                            if (!style.equals("persistent")) {
+                                targets.add(Targets.daemon("minrelay", r.socket(), LOND_LON_ID, false, connections, m));
+                                counts.add(clients);
+                            }
+                        }
                         default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                                "unknown path " + p + " (engine, direct, naive, daemon)");
+                                "unknown path " + p + " (engine, direct, naive, daemon, relay, relay2, minrelay)");
                     }
                 }
                 List<Map<String, PhaseResult>> all = new ArrayList<>();
@@ -226,7 +257,10 @@ public final class LoadTool implements Callable<Integer> {
                     }
                     out.println(Report.HEADER);
                     Map<String, PhaseResult> byName = new LinkedHashMap<>();
-                    for (int i = 0; i < targets.size(); i++) {
+                    // alternate the order, so that no path always runs on a machine warmed (or
+                    // loaded) by the same neighbour
+                    for (int k = 0; k < targets.size(); k++) {
+                        int i = round % 2 == 1 ? k : targets.size() - 1 - k;
                         PhaseResult r = runner.run(targets.get(i), counts.get(i));
                         out.println(Report.row(r));
                         String threads = Report.threads(r);
@@ -259,6 +293,12 @@ public final class LoadTool implements Callable<Integer> {
                 for (DaemonProcess r : relays) {
                     r.close();
                     deleteTree(r.files().dir());
+                }
+                for (MinRelay r : minRelays) {
+                    r.close();
+                }
+                if (minRelayDir != null) {
+                    deleteTree(minRelayDir);
                 }
                 if (daemon != null) {
                     daemon.close();
@@ -311,7 +351,9 @@ public final class LoadTool implements Callable<Integer> {
     }
 
     private void warmSocket(DaemonProcess d, Path sock) throws IOException, InterruptedException {
-        d.awaitSocket(sock, Duration.ofSeconds(30));
+        if (d != null) {
+            d.awaitSocket(sock, Duration.ofSeconds(30));
+        }
         // open the lond connections before measuring (one handshake at a time)
         List<Thread> ts = new ArrayList<>();
         for (int i = 0; i < connections * 2; i++) {
@@ -353,31 +395,35 @@ public final class LoadTool implements Callable<Integer> {
     }
 
     /**
-     * One figure a round yields: a ratio ({@code kind} "x") or an added latency ("µs"), with its
-     * target when the run has the target's shape ({@code atLeast}: the ratio must reach it;
-     * otherwise the latency must stay at or under it), NaN for none.
+     * One figure a round yields: a ratio that must reach its target ({@code kind} "x"), a ratio that
+     * must stay at or under it ("x<="), or an added latency that must stay at or under it ("µs");
+     * {@code target} is NaN when the run does not have the target's shape.
      */
     record Figure(String label, double value, String kind, double target) {
         boolean hasTarget() {
             return !Double.isNaN(target);
         }
 
+        boolean atLeast() {
+            return kind.equals("x");
+        }
+
         boolean met() {
-            return kind.equals("x") ? value >= target : value <= target;
+            return atLeast() ? value >= target : value <= target;
         }
 
         String text() {
-            return kind.equals("x") ? String.format(Locale.ROOT, "%.2fx", value)
+            return kind.startsWith("x") ? String.format(Locale.ROOT, "%.2fx", value)
                     : String.format(Locale.ROOT, "%.1f µs", value);
         }
 
+        String targetText() {
+            return (atLeast() ? ">= " : "<= ") + (kind.startsWith("x")
+                    ? String.format(Locale.ROOT, "%.1fx", target) : String.format(Locale.ROOT, "%.0f µs", target));
+        }
+
         String verdict() {
-            if (!hasTarget()) {
-                return "";
-            }
-            return kind.equals("x")
-                    ? String.format(Locale.ROOT, "   target >= %.1fx: %s", target, met() ? "met" : "MISSED")
-                    : String.format(Locale.ROOT, "   target <= %.0f µs: %s", target, met() ? "met" : "MISSED");
+            return hasTarget() ? "   target " + targetText() + ": " + (met() ? "met" : "MISSED") : "";
         }
     }
 
@@ -401,6 +447,13 @@ public final class LoadTool implements Callable<Integer> {
             ratio(f, relay + "/persistent : direct", r.get(relay + "/persistent"), direct, none);
             ratio(f, relay + "/per-request : naive", r.get(relay + "/per-request"), naive, none);
         }
+        // against the C relay: throughput at the target shape, and one client at a time the round trip
+        PhaseResult mp = r.get("minrelay/persistent");
+        PhaseResult mr = r.get("minrelay/per-request");
+        ratio(f, "daemon/persistent : minrelay", dp, mp, targetShape ? 0.9 : none);
+        ratio(f, "daemon/per-request : minrelay", dr, mr, targetShape ? 0.85 : none);
+        latencyRatio(f, "persistent", dp, mp);
+        latencyRatio(f, "per-request", dr, mr);
         ratio(f, "engine : direct", engine, direct, none);
         ratio(f, "engine : naive", engine, naive, none);
         if (dp != null && direct != null && dp.clients() == 1 && direct.clients() == 1) {
@@ -417,6 +470,24 @@ public final class LoadTool implements Callable<Integer> {
     private static void ratio(List<Figure> f, String label, PhaseResult a, PhaseResult b, double target) {
         if (a != null && b != null && b.requestsPerSecond() > 0) {
             f.add(new Figure(label, a.requestsPerSecond() / b.requestsPerSecond(), "x", target));
+        }
+    }
+
+    /**
+     * One client at a time: the daemon's p50 and p99 round trip over the relay's, lower is better
+     * (targets: p50 at most 1.3x, p99 at most 2x).
+     */
+    private static void latencyRatio(List<Figure> f, String style, PhaseResult daemon, PhaseResult relay) {
+        if (daemon == null || relay == null || daemon.clients() != 1 || relay.clients() != 1) {
+            return;
+        }
+        double r50 = relay.latencies().percentileMicros(50);
+        double r99 = relay.latencies().percentileMicros(99);
+        if (r50 > 0 && r99 > 0) {
+            f.add(new Figure("p50 daemon/" + style + " : minrelay",
+                    daemon.latencies().percentileMicros(50) / r50, "x<=", 1.3));
+            f.add(new Figure("p99 daemon/" + style + " : minrelay",
+                    daemon.latencies().percentileMicros(99) / r99, "x<=", 2.0));
         }
     }
 
@@ -460,11 +531,8 @@ public final class LoadTool implements Callable<Integer> {
             String verdict = "";
             if (first.hasTarget()) {
                 long met = fs.stream().filter(Figure::met).count();
-                verdict = String.format(Locale.ROOT, "   target %s %s: median %s, %d of %d rounds",
-                        first.kind().equals("x") ? ">=" : "<=",
-                        first.kind().equals("x") ? String.format(Locale.ROOT, "%.1fx", first.target())
-                                : String.format(Locale.ROOT, "%.0f µs", first.target()),
-                        med.met() ? "met" : "MISSED", met, n);
+                verdict = String.format(Locale.ROOT, "   target %s: median %s, %d of %d rounds",
+                        first.targetText(), med.met() ? "met" : "MISSED", met, n);
             }
             lines.add(String.format(Locale.ROOT, "%-40s median %s (%s)%s", first.label(), med.text(),
                     each, verdict));

@@ -33,4 +33,15 @@ class LoadToolSummaryTest {
                 "%-40s median 53.8 µs (31.7 µs, 88.1 µs, 30.7 µs, 75.8 µs)   target <= 60 µs: median met, 2 of 4 rounds",
                 "added latency p50")), lines);
     }
+
+    @Test
+    void aRatioAgainstTheRelayIsMetWhenItStaysAtOrUnderItsTarget() {
+        List<String> lines = LoadTool.summary(List.of(
+                List.of(new LoadTool.Figure("p50 daemon/persistent : minrelay", 1.21, "x<=", 1.3)),
+                List.of(new LoadTool.Figure("p50 daemon/persistent : minrelay", 1.45, "x<=", 1.3)),
+                List.of(new LoadTool.Figure("p50 daemon/persistent : minrelay", 1.18, "x<=", 1.3))));
+        assertEquals(List.of(String.format(
+                "%-40s median 1.21x (1.21x, 1.45x, 1.18x)   target <= 1.3x: median met, 2 of 3 rounds",
+                "p50 daemon/persistent : minrelay")), lines);
+    }
 }
