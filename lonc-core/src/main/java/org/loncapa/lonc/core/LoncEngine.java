@@ -59,6 +59,8 @@ public final class LoncEngine implements AutoCloseable {
     private volatile boolean closing;
     private final java.util.concurrent.atomic.AtomicBoolean closeStarted =
             new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean workFinished =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean shutDown;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private HostPool.HostListener listener = HostPool.HostListener.NONE;
@@ -316,7 +318,21 @@ public final class LoncEngine implements AutoCloseable {
         shutDown(drain);
     }
 
-    private void shutDown(Duration drain) {
+    /**
+     * The first half of {@link #close(Duration)}, for a caller that shares the engine's loop (the
+     * daemon's front end): stops accepting work, lets queued and in-flight transactions finish for
+     * up to {@code drain}, then fails the rest with {@code con_lost} and closes every connection,
+     * but leaves the loop running, so that the sharer can still deliver those replies; {@link #close}
+     * then stops it. Not on the engine thread; a second call returns at once.
+     */
+    public void finishWork(Duration drain) {
+        if (loop.inLoop()) {
+            throw new IllegalStateException("finishWork waits for the engine thread; not on it");
+        }
+        if (!workFinished.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
         loop.execute(this::checkDrained);
         EventLoop.wakePendingNow();
         try {
@@ -332,6 +348,10 @@ public final class LoncEngine implements AutoCloseable {
             shutDown = true;
             pools.values().forEach(HostPool::shutdown);
         });
+    }
+
+    private void shutDown(Duration drain) {
+        finishWork(drain);
         loop.close();
         EventLoop.wakePendingNow();
         try {

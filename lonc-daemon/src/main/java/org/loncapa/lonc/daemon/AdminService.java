@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code {"cmd":"help"}}</td><td>this list</td></tr>
  * </table>
  *
- * Called on the front-end thread; anything that touches files or waits runs on the daemon's control
- * thread. The future never completes exceptionally: errors become {@code {"ok":false,...}}.
+ * Called on the front end's loop thread, which is the engine's; anything that touches files or
+ * waits runs on the daemon's control thread. The future never completes exceptionally: errors become {@code {"ok":false,...}}.
  */
 final class AdminService implements LineService {
     private static final Logger log = LoggerFactory.getLogger(AdminService.class);

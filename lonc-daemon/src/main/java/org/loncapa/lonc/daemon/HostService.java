@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Both may carry a {@code sethost:<id>:} prefix, which then selects the host. Called on the
- * front-end thread; never blocks.
+ * front end's loop thread, which is the engine's; never blocks.
  */
 final class HostService implements LineService {
     private static final Logger log = LoggerFactory.getLogger(HostService.class);

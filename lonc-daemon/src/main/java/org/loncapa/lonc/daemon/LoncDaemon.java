@@ -25,6 +25,7 @@ import org.loncapa.lonc.core.EngineConfig;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.LoncEngine;
 import org.loncapa.lonc.core.RemoteHost;
+import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.core.config.HostTable;
 import org.loncapa.lonc.core.config.LoncapaConfig;
@@ -296,7 +297,9 @@ public final class LoncDaemon implements AutoCloseable {
             PermLog permLog = new PermLog(conf.permLogFile(), clock);
             DeferredStore store = new DeferredStore(conf.delayedDir(), clock, pid, new RealStoreIo(), permLog);
             deferred = DeferredReplayer.attach(engine, store, permLog, clock, replaySettings(settings));
-            frontEnd = new FrontEnd(accessPolicy(settings), limits(settings), this::tick);
+            // the clients' sockets share the engine's loop: no request crosses a thread inside lonc
+            frontEnd = new FrontEnd(accessPolicy(settings), limits(settings), this::tick, Ticker.system(),
+                    engine.loop());
             frontEnd.start();
             if (frontEnd.peerCredentialsMethod().equals("numeric")) {
                 log.info(Severity.INFO.marker(), "Client credentials: numeric SO_PEERCRED, names cached per uid");
@@ -548,9 +551,12 @@ public final class LoncDaemon implements AutoCloseable {
         return "unknown";
     }
 
-    // ------------------------------------------------------------------ housekeeping (front-end thread)
+    // ------------------------------------------------------------------ housekeeping (engine thread)
 
-    /** Once a second: refresh the status texts shown in lonc.log, rewrite status files if due. */
+    /**
+     * Once a second, on the engine's loop: refresh the status texts shown in lonc.log; the status
+     * files, when due, are written on the control thread.
+     */
     private void tick() {
         if (stopping || engine == null) {
             return;
@@ -797,7 +803,9 @@ public final class LoncDaemon implements AutoCloseable {
                 + " client connection(s)", why, frontEnd.openClients());
         signals.restore();
         frontEnd.closeListeners().join();
-        engine.close(settings.duration(Setting.DRAIN_TIMEOUT));
+        // the loop keeps running after the engine's work is done: the front end on it writes the
+        // last replies, then the engine stops it
+        engine.finishWork(settings.duration(Setting.DRAIN_TIMEOUT));
         deferred.close();
         try {
             frontEnd.drain().get(5, TimeUnit.SECONDS);
@@ -807,6 +815,7 @@ public final class LoncDaemon implements AutoCloseable {
             log.warn("Drain: {}", e.toString());
         }
         frontEnd.close();
+        engine.close();
         pidFile.delete();
         log.error(Severity.CRITICAL.marker(), "Master process exiting");
         logFile.close();

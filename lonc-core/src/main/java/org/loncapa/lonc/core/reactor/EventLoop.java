@@ -58,6 +58,8 @@ public final class EventLoop implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong wakeups = new java.util.concurrent.atomic.AtomicLong();
     private final long tickIntervalNanos;
     private final Runnable onTick;
+    /** Tick handlers of other users of this loop, after {@link #onTick} (loop thread only). */
+    private final List<Runnable> moreTicks = new ArrayList<>();
     private volatile boolean running = true;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -142,6 +144,19 @@ public final class EventLoop implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Also runs {@code task} on every tick, after the loop's own tick handler: for a second user of
+     * the loop (the daemon's front end on the engine's). Safe from any thread.
+     */
+    public void everyTick(Runnable task) {
+        execute(() -> moreTicks.add(task));
+    }
+
+    /** Undoes {@link #everyTick}. Safe from any thread. */
+    public void stopTicking(Runnable task) {
+        execute(() -> moreTicks.remove(task));
+    }
+
     /** Registers a channel (loop thread only). */
     public SelectionKey register(SelectableChannel ch, int ops, Handler handler) throws IOException {
         ch.configureBlocking(false);
@@ -177,6 +192,9 @@ public final class EventLoop implements AutoCloseable {
                 if (t - nextTick >= 0) {
                     nextTick = t + tickIntervalNanos;
                     safely(onTick);
+                    for (int i = 0; i < moreTicks.size(); i++) {
+                        safely(moreTicks.get(i));
+                    }
                 }
             }
         } catch (ClosedSelectorException e) {

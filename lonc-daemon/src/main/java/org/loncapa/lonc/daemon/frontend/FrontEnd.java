@@ -27,15 +27,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * lonc's client side: every listening UNIX socket and every client connection, on one selector
- * thread ({@code lonc-frontend}, a core {@link EventLoop}).
+ * thread, a core {@link EventLoop}. In the daemon that is the engine's own loop: a request read
+ * from a client is handed to the engine on the thread that read it, and its reply, completed by
+ * the engine on that same thread, is written to the client at once, so no request crosses a
+ * thread inside lonc. Standalone (tests) the front end runs a loop of its own,
+ * {@code lonc-frontend}.
  *
  * <p>Framing is protocol.md §4.1: a request is one line ending in {@code \n}; each request gets
  * exactly one reply line; a client may send several requests on one connection, also without
  * waiting (pipelining), and the replies come back in request order. A request is handed to the
  * socket's {@link LineService} (the engine for host sockets) and its reply written when the future
- * completes: the completing thread only posts a task here, so the engine thread never blocks on a
- * slow client. A client that hangs up before its reply is forgotten; its request still runs (as in
- * Perl lonc, where the transaction went on without its client).
+ * completes: on the loop's thread at once (the socket is non-blocking; what it does not take waits
+ * for OP_WRITE), from any other thread by posting a task to the loop. A client that hangs up before
+ * its reply is forgotten; its request still runs (as in Perl lonc, where the transaction went on
+ * without its client).
  *
  * <p>Refusals: a peer whose SO_PEERCRED user (or primary group) is not in the {@link AccessPolicy}
  * is closed at once and logged (WARNING, at most once per 10 s per user). A request longer than
@@ -48,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * (beyond it the connection is not read until replies have gone out).
  *
  * <p>Threading: public methods may be called from any thread; all connection state belongs to the
- * front-end thread.
+ * loop's thread.
  */
 public final class FrontEnd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FrontEnd.class);
@@ -74,12 +79,15 @@ public final class FrontEnd implements AutoCloseable {
     }
 
     private final EventLoop loop;
+    /** Whether the loop is this front end's own, started and stopped by it (standalone). */
+    private final boolean ownLoop;
+    private final Runnable tickTask = this::tick;
     private final Limits limits;
     private volatile AccessPolicy access;
     private final Runnable onTick;
     private final Ticker ticker;
 
-    // ---- front-end thread only
+    // ---- loop thread only
     private final Map<String, Listener> listeners = new LinkedHashMap<>();
     private final Set<Client> clients = new LinkedHashSet<>();
     private final Map<String, long[]> refusals = new HashMap<>();
@@ -98,9 +106,11 @@ public final class FrontEnd implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
 
     /**
+     * A front end on a loop of its own ({@code lonc-frontend}).
+     *
      * @param access who may connect
      * @param limits bounds
-     * @param onTick run on the front-end thread about once a second (the daemon's housekeeping)
+     * @param onTick run on the loop's thread about once a second (the daemon's housekeeping)
      */
     public FrontEnd(AccessPolicy access, Limits limits, Runnable onTick) {
         this(access, limits, onTick, Ticker.system());
@@ -111,16 +121,29 @@ public final class FrontEnd implements AutoCloseable {
      * idle-client timeout (tests pass a fake and call {@link #tickNow()}).
      */
     public FrontEnd(AccessPolicy access, Limits limits, Runnable onTick, Ticker ticker) {
+        this(access, limits, onTick, ticker, null);
+    }
+
+    /**
+     * A front end on {@code loop}, which its owner starts before {@link #start} and stops after
+     * {@link #close} (the daemon passes the engine's loop); null for a loop of its own. Its
+     * housekeeping runs on the loop's ticks.
+     */
+    public FrontEnd(AccessPolicy access, Limits limits, Runnable onTick, Ticker ticker, EventLoop loop) {
         this.ticker = ticker;
         this.access = access;
         this.limits = limits;
         this.onTick = onTick;
         this.credentials = PeerCredentials.best(ticker);
-        this.loop = new EventLoop("lonc-frontend", TimeUnit.SECONDS.toNanos(1), this::tick);
+        this.ownLoop = loop == null;
+        this.loop = ownLoop ? new EventLoop("lonc-frontend", TimeUnit.SECONDS.toNanos(1), () -> { }) : loop;
     }
 
     public void start() {
-        loop.start();
+        loop.everyTick(tickTask);
+        if (ownLoop) {
+            loop.start();
+        }
     }
 
     /** Replaces the access policy for connections accepted from now on. */
@@ -156,7 +179,7 @@ public final class FrontEnd implements AutoCloseable {
         Object fileKey = SocketFiles.fileKey(path);
         Listener l = new Listener(name, path, ch, fileKey, service);
         CompletableFuture<Void> f = new CompletableFuture<>();
-        loop.execute(() -> {
+        onLoopNow(() -> {
             try {
                 Listener old = listeners.put(name, l);
                 if (old != null) {
@@ -237,28 +260,36 @@ public final class FrontEnd implements AutoCloseable {
         return m;
     }
 
-    /** Closes every client and listener and stops the thread. */
+    /** Closes every client and listener, and stops the loop if it is the front end's own. */
     @Override
     public void close() {
-        loop.execute(() -> {
-            for (Listener l : listeners.values()) {
-                l.close(true);
-            }
-            listeners.clear();
-            for (Client c : new ArrayList<>(clients)) {
-                c.close();
-            }
-        });
-        loop.close();
-        EventLoop.wakePendingNow();
         try {
-            loop.terminated().get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> closed = loop.submit(this::closeAll);
+            if (ownLoop) {
+                loop.close();
+                loop.terminated().get(10, TimeUnit.SECONDS);
+            } else {
+                // a loop its owner has already stopped does not run closeAll; the socket files
+                // left then are stale ones, which the next start replaces
+                CompletableFuture.anyOf(closed, loop.terminated()).get(10, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
-            log.warn("front-end thread did not stop in time: {}", e.toString());
+            log.warn("the front end's loop did not answer in time: {}", e.toString());
         }
     }
 
     // ------------------------------------------------------------------ loop thread
+
+    private void closeAll() {
+        loop.stopTicking(tickTask);
+        for (Listener l : listeners.values()) {
+            l.close(true);
+        }
+        listeners.clear();
+        for (Client c : new ArrayList<>(clients)) {
+            c.close();
+        }
+    }
 
     private void tick() {
         closeIdleClients();
@@ -337,7 +368,7 @@ public final class FrontEnd implements AutoCloseable {
         }
     }
 
-    /** One listening socket. Front-end thread. */
+    /** One listening socket. Loop thread. */
     private final class Listener implements EventLoop.Handler {
         final String name;
         final Path path;
@@ -425,7 +456,7 @@ public final class FrontEnd implements AutoCloseable {
         String reply;
     }
 
-    /** One client connection. Front-end thread. */
+    /** One client connection. Loop thread. */
     private final class Client implements EventLoop.Handler {
         final Listener listener;
         final SocketChannel channel;
@@ -524,7 +555,7 @@ public final class FrontEnd implements AutoCloseable {
             if (f.isDone()) {
                 complete(s, f);
             } else {
-                f.whenComplete((r, e) -> loop.execute(() -> {
+                f.whenComplete((r, e) -> onLoopNow(() -> {
                     complete(s, f);
                     flush();
                 }));
@@ -653,8 +684,24 @@ public final class FrontEnd implements AutoCloseable {
         return loop.submit(r);
     }
 
+    /**
+     * Runs {@code r} at once when called on the loop's thread (a reply completed by the engine that
+     * shares the loop), else posts it there. A failure is logged as the loop logs a failed task; it
+     * must not reach the completing engine code.
+     */
+    private void onLoopNow(Runnable r) {
+        if (!loop.inLoop()) {
+            loop.execute(r);
+            return;
+        }
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("front-end task failed", e);
+        }
+    }
+
     private static <T> T join(CompletableFuture<T> f) {
-        EventLoop.wakePendingNow();
         try {
             return f.get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -667,7 +714,7 @@ public final class FrontEnd implements AutoCloseable {
             }
             throw new IllegalStateException(c);
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("front-end thread did not answer", e);
+            throw new IllegalStateException("the front end's loop did not answer", e);
         }
     }
 

@@ -3,8 +3,9 @@ package org.loncapa.lonc.daemon.frontend;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a listening socket does with each request line. Called on the front-end thread; must not
- * block (hand the work to the engine or another thread and return a future).
+ * What a listening socket does with each request line. Called on the front end's loop thread (in
+ * the daemon, the engine's); must not block (hand the work to the engine or another thread and
+ * return a future).
  */
 @FunctionalInterface
 public interface LineService {

@@ -35,9 +35,15 @@ import org.loncapa.lonc.core.Ticker;
  * that moved the internals) every connection uses the public call, as before; {@link #numeric()}
  * says which, and the daemon logs it at start.
  *
- * <p>Not thread-safe: the front-end thread owns it, and calls {@link #identify} only on channels it
- * has just accepted and alone can close, so the descriptor number read from a channel cannot be
- * reused by another file between the {@code isOpen} check and the {@code getsockopt}.
+ * <p>Not thread-safe: the front end's loop thread owns it, and calls {@link #identify} only on
+ * channels it has just accepted and alone can close, so the descriptor number read from a channel
+ * cannot be reused by another file between the {@code isOpen} check and the {@code getsockopt}.
+ *
+ * <p>In the daemon that thread is the engine's, so a name-service lookup here stalls lond traffic
+ * too. With the numeric path that happens once per new uid/gid pair a minute (in practice the web
+ * server's user and root), from /etc/passwd and /etc/group on a LON-CAPA server; only the fallback
+ * without the opened packages looks names up for every connection, and the daemon logs at start
+ * when it runs that way.
  */
 final class PeerCredentials {
     /** JVM options that enable the numeric path when the daemon is not started with {@code -jar}. */
