@@ -686,8 +686,9 @@ public final class FrontEnd implements AutoCloseable {
 
     /**
      * Runs {@code r} at once when called on the loop's thread (a reply completed by the engine that
-     * shares the loop), else posts it there. A failure is logged as the loop logs a failed task; it
-     * must not reach the completing engine code.
+     * shares the loop), else posts it there. A failure is handled as in a task of the loop: an
+     * exception is logged (it must not reach the completing engine code), an Error is thrown again
+     * from a task, so that it ends the loop as any other would (a future's callback would swallow it).
      */
     private void onLoopNow(Runnable r) {
         if (!loop.inLoop()) {
@@ -698,6 +699,10 @@ public final class FrontEnd implements AutoCloseable {
             r.run();
         } catch (RuntimeException e) {
             log.error("front-end task failed", e);
+        } catch (Error e) {
+            loop.execute(() -> {
+                throw e;
+            });
         }
     }
 
