@@ -46,8 +46,8 @@ import picocli.CommandLine.Option;
             "",
             "Paths: daemon (its UNIX socket; --style picks persistent and/or per-request clients), "
                     + "engine (LoncEngine.submit in this JVM), direct, naive; and for design comparisons relay "
-                    + "(ReferenceRelay: minimal UNIX front end on the engine's own thread) and relay2 (the same "
-                    + "with a front-end thread of its own, as the daemon); minrelay: the C baseline relay "
+                    + "(ReferenceRelay: minimal UNIX front end on the engine's own thread, as the daemon) and relay2 "
+                    + "(the same with a front-end thread of its own, the daemon's layout before one loop); minrelay: the C baseline relay "
                     + "(shared/bench/minrelay.c, built with gcc), the speed limit the daemon is measured against.",
             ""})
 public final class LoadTool implements Callable<Integer> {
@@ -419,7 +419,13 @@ public final class LoadTool implements Callable<Integer> {
 
         String targetText() {
             return (atLeast() ? ">= " : "<= ") + (kind.startsWith("x")
-                    ? String.format(Locale.ROOT, "%.1fx", target) : String.format(Locale.ROOT, "%.0f µs", target));
+                    ? ratioText(target) + "x" : String.format(Locale.ROOT, "%.0f µs", target));
+        }
+
+        /** 0.6 as "0.6" and 0.85 as "0.85" (one decimal would show 0.85 as 0.9). */
+        private static String ratioText(double r) {
+            String s = String.format(Locale.ROOT, "%.2f", r);
+            return s.endsWith("0") ? s.substring(0, s.length() - 1) : s;
         }
 
         String verdict() {

@@ -44,4 +44,15 @@ class LoadToolSummaryTest {
                 "%-40s median 1.21x (1.21x, 1.45x, 1.18x)   target <= 1.3x: median met, 2 of 3 rounds",
                 "p50 daemon/persistent : minrelay")), lines);
     }
+
+    @Test
+    void aTargetWithTwoDecimalsIsPrintedWithBoth() {
+        List<String> lines = LoadTool.summary(List.of(
+                List.of(ratio("daemon/per-request : minrelay", 0.86, 0.85)),
+                List.of(ratio("daemon/per-request : minrelay", 0.84, 0.85)),
+                List.of(ratio("daemon/per-request : minrelay", 0.88, 0.85))));
+        assertEquals(List.of(String.format(
+                "%-40s median 0.86x (0.86x, 0.84x, 0.88x)   target >= 0.85x: median met, 2 of 3 rounds",
+                "daemon/per-request : minrelay")), lines);
+    }
 }

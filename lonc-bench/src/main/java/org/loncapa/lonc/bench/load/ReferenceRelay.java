@@ -31,7 +31,7 @@ import org.loncapa.lonc.core.reactor.EventLoop;
  * with numbers: front end and engine on <em>one</em> selector thread (JDK UNIX channels register
  * with the engine's own selector, so a request and its reply never cross threads) versus a
  * front-end thread of its own that hands requests to the engine thread and gets replies back
- * ({@code --threads 2}, the daemon's layout).
+ * ({@code --threads 2}, the daemon's layout until it went to one loop; one thread is its layout now).
  *
  * <p>Run as its own JVM by the load tool ({@code --paths relay}); not a product.
  */
