@@ -70,7 +70,7 @@ public final class LoncEngine implements AutoCloseable {
                 config.connectTimeoutNanos, config.handshakeStepTimeoutNanos,
                 config.transactionTimeoutNanos, config.maxReplyBytes, config.probeInitialNanos,
                 config.probeMaxNanos, config.idleTimeoutNanos, config.idleCheckNanos,
-                config.maxLifetimeNanos, config.tcpKeepAlive);
+                config.maxLifetimeNanos, config.tcpKeepAlive, config.handshakeStallNanos);
         this.keyFiles = new RealLocalKeyFiles(config.localKeyDir, config.random);
         setHostMaps(config.hosts);
         AtomicInteger n = new AtomicInteger();
