@@ -87,8 +87,8 @@ import org.slf4j.LoggerFactory;
  * completed by lonc's own threads, so {@code get}, {@code join} and their timeouts never wait
  * for application code. Their dependent stages, with or without {@code Async}, and those of the
  * futures derived from them, run on the {@linkplain Builder#callbackExecutor callback executor}
- * (default: a pool of {@link LoncExecutors#CALLBACK_THREADS} daemon threads of this client's
- * own, {@code lonc-callback-*}), never on a lonc thread.
+ * (default: a pool of daemon threads of this client's own, {@code lonc-callback-*}, at least
+ * four and one per processor), never on a lonc thread.
  *
  * <p><b>What blocking in a callback costs.</b> A callback that blocks holds one thread of the
  * callback executor for as long as it blocks; when all of them are held, the other callbacks
@@ -788,8 +788,9 @@ public final class LoncClient implements AutoCloseable {
         /**
          * Where the dependent stages of the futures from {@link LoncClient#send}, {@link
          * LoncClient#criticalAsync} and {@link LoncClient#statusAsync} run, with or without
-         * {@code Async}. Default: {@link LoncExecutors#CALLBACK_THREADS} daemon threads of the
-         * client's own ({@code lonc-callback-<n>-<m>}, ended when idle). The futures themselves
+         * {@code Async}. Default: daemon threads of the client's own ({@code
+         * lonc-callback-<n>-<m>}, at least four and one per processor, ended when idle, with a
+         * queue of 65,536 stages). The futures themselves
          * are completed by lonc's threads whatever this executor does. If it rejects a stage,
          * that stage fails with a {@link RejectedExecutionException} instead of running on a
          * lonc thread.

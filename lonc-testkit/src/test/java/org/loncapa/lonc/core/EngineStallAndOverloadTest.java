@@ -93,8 +93,12 @@ class EngineStallAndOverloadTest {
     @Test
     void afterAStalledHandshakeTheNextCallIsAnsweredWithinTheStallTimeout() throws Exception {
         start(b -> {});
-        CompletableFuture<String> f = stalledCall(Duration.ofSeconds(45));
-        tick(Duration.ofSeconds(4));
+        // the sequence: a call with a 1 s deadline into the hung handshake, then one with 45 s
+        CompletableFuture<String> first = stalledCall(Duration.ofSeconds(1));
+        tick(Duration.ofSeconds(1));
+        assertEquals(ReplyTokens.CON_LOST, first.get(10, TimeUnit.SECONDS));
+        CompletableFuture<String> f = engine.submit("msul1", "ping", Duration.ofSeconds(45));
+        tick(Duration.ofSeconds(3));
         assertFalse(f.isDone(), "4 s without progress is not a stall yet");
         assertEquals(1, lond.connectionCount());
         tick(Duration.ofSeconds(1)); // the default handshakeStallTimeout: 5 s
