@@ -14,19 +14,23 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import org.loncapa.lonc.client.internal.AdminDeferredTransactions;
 import org.loncapa.lonc.client.internal.AdminSocketClient;
+import org.loncapa.lonc.client.internal.CallbackFuture;
 import org.loncapa.lonc.client.internal.DaemonAdmin;
 import org.loncapa.lonc.client.internal.DaemonTransport;
 import org.loncapa.lonc.client.internal.EmbeddedTransport;
+import org.loncapa.lonc.client.internal.LoncExecutors;
 import org.loncapa.lonc.client.internal.RequestCheck;
 import org.loncapa.lonc.client.internal.StoreDeferredTransactions;
 import org.loncapa.lonc.client.internal.Transport;
@@ -34,6 +38,7 @@ import org.loncapa.lonc.core.EngineConfig;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.Redaction;
 import org.loncapa.lonc.core.RemoteHost;
+import org.loncapa.lonc.core.RepeatedWarnings;
 import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.core.config.HostTable;
@@ -78,13 +83,28 @@ import org.slf4j.LoggerFactory;
  * command travel IDEA-encrypted between lonc and lond.
  *
  * <p><b>Threads.</b> Thread-safe; one client is meant to be shared by a whole application.
- * Futures returned by {@link #send} are completed on the {@linkplain Builder#callbackExecutor
- * callback executor} (default: the common fork-join pool), never on the engine's own thread, so
- * dependent stages may block if they must. After {@link #close()} every call answers {@code
- * con_lost}.
+ * The futures returned by {@link #send}, {@link #criticalAsync} and {@link #statusAsync} are
+ * completed by lonc's own threads, so {@code get}, {@code join} and their timeouts never wait
+ * for application code. Their dependent stages, with or without {@code Async}, and those of the
+ * futures derived from them, run on the {@linkplain Builder#callbackExecutor callback executor}
+ * (default: a pool of daemon threads of this client's own, {@code lonc-callback-*}, at least
+ * four and one per processor), never on a lonc thread.
+ *
+ * <p><b>What blocking in a callback costs.</b> A callback that blocks holds one thread of the
+ * callback executor for as long as it blocks; when all of them are held, the other callbacks
+ * wait in its queue (the futures themselves still complete, and time out, on time). When the
+ * executor rejects a stage (saturated or shut down) that stage fails with a {@link
+ * RejectedExecutionException} and its function does not run; lonc never runs it on one of its own
+ * threads instead. Do long blocking work with {@code ...Async(fn, yourExecutor)}. Stages of
+ * futures that lonc did not create, such as {@code CompletableFuture.allOf(...)}, run wherever
+ * the JDK runs them, possibly on a lonc thread: give those an executor too.
+ *
+ * <p>After {@link #close()} every call answers {@code con_lost}, and {@link #status()} and
+ * {@link #statusAsync()} fail with an {@link IllegalStateException}.
  *
  * <p><b>Logging.</b> SLF4J only; like lonnet, replies {@code refused} and {@code rejected} are
- * logged as warnings (with the command name only, never encrypted arguments).
+ * logged as warnings (with the command name only, never encrypted arguments). Repeated warnings
+ * of one kind are logged once per 10 s with a count of the repeats.
  */
 public final class LoncClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LoncClient.class);
@@ -118,9 +138,14 @@ public final class LoncClient implements AutoCloseable {
     private final int maxRequestBytes;
     private final Executor callbackExecutor;
     private final ScheduledThreadPoolExecutor timer;
+    /** criticalAsync's blocking steps (retry reset, deferred save); created on first use. */
+    private volatile ThreadPoolExecutor worker;
     private final DeferredStore store;
     private final DeferredTransactions deferred;
+    private final RepeatedWarnings warnings = new RepeatedWarnings(log, Ticker.system());
     private volatile boolean closed;
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
 
     private LoncClient(Builder b, Transport transport, DeferredStore store,
             DeferredTransactions deferred) {
@@ -138,7 +163,8 @@ public final class LoncClient implements AutoCloseable {
         this.timeout = b.timeout;
         this.drainTimeout = b.drainTimeout;
         this.maxRequestBytes = b.maxRequestBytes;
-        this.callbackExecutor = b.callbackExecutor;
+        this.callbackExecutor = CallbackFuture.rejectionsExplained(
+                b.callbackExecutor != null ? b.callbackExecutor : LoncExecutors.callbacks());
         this.store = store;
         this.deferred = deferred;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -147,6 +173,8 @@ public final class LoncClient implements AutoCloseable {
             return t;
         });
         this.timer.setRemoveOnCancelPolicy(true);
+        long flush = RepeatedWarnings.DEFAULT_INTERVAL.toNanos();
+        this.timer.scheduleWithFixedDelay(warnings::flush, flush, flush, TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------------ construction
@@ -237,8 +265,7 @@ public final class LoncClient implements AutoCloseable {
             return observe(lonId, command, Reply.of(raw.get(timeout.toNanos(), TimeUnit.NANOSECONDS)));
         } catch (TimeoutException e) {
             raw.cancel(true);
-            log.warn("No reply from {} in {} ms for {}; answering con_lost", lonId, timeout.toMillis(),
-                    Redaction.forLog(command));
+            warnNoReply(lonId, command, timeout);
             return Reply.token(Reply.Kind.CON_LOST);
         } catch (InterruptedException e) {
             raw.cancel(true);
@@ -250,10 +277,11 @@ public final class LoncClient implements AutoCloseable {
     }
 
     /**
-     * Sends {@code command} to {@code lonId} without waiting. The future completes on the
-     * callback executor with the reply, or with {@code con_lost} after the configured timeout;
-     * it never completes exceptionally. Cancelling it withdraws the request if it has not been
-     * answered yet.
+     * Sends {@code command} to {@code lonId} without waiting. The future completes, on a lonc
+     * thread, with the reply, or with {@code con_lost} after the configured timeout; it never
+     * completes exceptionally. Its dependent stages run on the callback executor (see the class
+     * comment for what blocking in them costs). Cancelling it withdraws the request if it has not
+     * been answered yet.
      *
      * @throws IllegalArgumentException if the request is not one line or is too long
      */
@@ -265,32 +293,45 @@ public final class LoncClient implements AutoCloseable {
     public CompletableFuture<Reply> send(String lonId, String command, Duration timeout) {
         Reply early = precheck(lonId, command, timeout);
         if (early != null) {
-            return CompletableFuture.completedFuture(early);
+            return CallbackFuture.completed(callbackExecutor, early);
         }
         CompletableFuture<String> raw = transport.send(lonId, command, timeout);
-        ReplyFuture out = new ReplyFuture(raw);
+        CallbackFuture<Reply> out = new CallbackFuture<>(callbackExecutor, () -> raw.cancel(true));
+        deliver(raw, lonId, command, timeout, out);
+        return out;
+    }
+
+    /**
+     * Completes {@code out} from {@code raw}, or with {@code con_lost} when {@code timeout} has
+     * passed, on lonc's own threads (engine, I/O or timer): never through the application's
+     * callback executor, so that a blocked callback cannot hold back a reply or a timeout.
+     */
+    private void deliver(CompletableFuture<String> raw, String lonId, String command,
+            Duration timeout, CompletableFuture<Reply> out) {
         ScheduledFuture<?> deadline;
         try {
             deadline = timer.schedule(() -> {
                 if (raw.cancel(true)) {
-                    log.warn("No reply from {} in {} ms for {}; answering con_lost", lonId,
-                            timeout.toMillis(), Redaction.forLog(command));
+                    warnNoReply(lonId, command, timeout);
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             deadline = null;
         }
         ScheduledFuture<?> d = deadline;
-        // Runs on whichever thread completes raw (engine, I/O or timer thread): do nothing but hop.
         raw.whenComplete((line, err) -> {
             if (d != null) {
                 d.cancel(false);
             }
-            Reply r = err == null ? observe(lonId, command, Reply.of(line))
-                    : Reply.token(Reply.Kind.CON_LOST);
-            hop(() -> out.complete(r));
+            out.complete(err == null ? observe(lonId, command, Reply.of(line))
+                    : Reply.token(Reply.Kind.CON_LOST));
         });
-        return out;
+    }
+
+    private void warnNoReply(String lonId, String command, Duration timeout) {
+        warnings.warn("No reply from " + lonId + " in time; answered con_lost",
+                "No reply from {} in {} ms for {}; answering con_lost", lonId, timeout.toMillis(),
+                Redaction.forLog(command));
     }
 
     /**
@@ -311,12 +352,7 @@ public final class LoncClient implements AutoCloseable {
 
     /** As {@link #critical(String, String)}; each of the two attempts waits at most {@code timeout}. */
     public Reply critical(String lonId, String command, Duration timeout) {
-        RequestCheck.check(lonId, command, maxRequestBytes);
-        DeferredStore.requireSavable(lonId, command);
-        if (store == null) {
-            throw new IllegalStateException("critical() needs a deferred store: configure"
-                    + " lonSockDir (fromConfig) or Builder.deferredStore");
-        }
+        checkCritical(lonId, command);
         Reply r = reply(lonId, command, timeout);
         if (r.kind() != Reply.Kind.CON_LOST || closed) {
             return r;
@@ -326,6 +362,121 @@ public final class LoncClient implements AutoCloseable {
         if (r.kind() != Reply.Kind.CON_LOST) {
             return r;
         }
+        return defer(lonId, command);
+    }
+
+    /**
+     * {@link #critical(String, String)} without waiting: the same two attempts, retry reset and
+     * deferral, with the same answers. The future completes on a lonc thread, never
+     * exceptionally; its dependent stages run on the callback executor. No thread waits for lond
+     * meanwhile: the retry reset and the deferred save (file I/O) run on a small pool of this
+     * client's own ({@code lonc-critical-*}). Cancelling the future withdraws the attempt in
+     * progress and stops the rest (nothing is deferred); a request already sent may still have
+     * reached lond.
+     *
+     * @throws IllegalArgumentException if the request is not one line or is too long
+     * @throws IllegalStateException if the client has no deferred store configured
+     */
+    public CompletableFuture<Reply> criticalAsync(String lonId, String command) {
+        return criticalAsync(lonId, command, timeout);
+    }
+
+    /** As {@link #criticalAsync(String, String)}; each of the two attempts waits at most {@code timeout}. */
+    public CompletableFuture<Reply> criticalAsync(String lonId, String command, Duration timeout) {
+        checkCritical(lonId, command);
+        Reply early = precheck(lonId, command, timeout);
+        if (early != null) {
+            return CallbackFuture.completed(callbackExecutor, early);
+        }
+        AtomicReference<CompletableFuture<String>> inFlight = new AtomicReference<>();
+        CallbackFuture<Reply> out = new CallbackFuture<>(callbackExecutor, () -> {
+            CompletableFuture<String> raw = inFlight.get();
+            if (raw != null) {
+                raw.cancel(true);
+            }
+        });
+        attempt(lonId, command, timeout, inFlight).whenComplete((first, e1) -> {
+            if (out.isDone() || first.kind() != Reply.Kind.CON_LOST || closed) {
+                out.complete(first);
+                return;
+            }
+            onWorker(out, () -> {
+                transport.resetRetries(lonId, timeout);
+                if (out.isDone()) {
+                    return;
+                }
+                attempt(lonId, command, timeout, inFlight).whenComplete((second, e2) -> {
+                    if (out.isDone() || second.kind() != Reply.Kind.CON_LOST) {
+                        out.complete(second);
+                        return;
+                    }
+                    onWorker(out, () -> {
+                        if (!out.isDone()) {
+                            out.complete(defer(lonId, command));
+                        }
+                    });
+                });
+            });
+        });
+        return out;
+    }
+
+    /** One attempt of criticalAsync: a lonc-thread future, never exceptional. */
+    private CompletableFuture<Reply> attempt(String lonId, String command, Duration timeout,
+            AtomicReference<CompletableFuture<String>> inFlight) {
+        Reply early = precheck(lonId, command, timeout);
+        if (early != null) {
+            return CompletableFuture.completedFuture(early);
+        }
+        CompletableFuture<String> raw = transport.send(lonId, command, timeout);
+        inFlight.set(raw);
+        CompletableFuture<Reply> r = new CompletableFuture<>();
+        deliver(raw, lonId, command, timeout, r);
+        return r;
+    }
+
+    /** Runs a blocking step of criticalAsync on the worker pool; a full pool gives con_failed. */
+    private void onWorker(CompletableFuture<Reply> out, Runnable step) {
+        try {
+            worker().execute(() -> {
+                try {
+                    step.run();
+                } catch (RuntimeException e) {
+                    log.error("Critical request failed unexpectedly; answering con_failed", e);
+                    out.complete(Reply.of(SaveResult.failed(e.toString()).replyToken()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.error("Too many critical requests waiting to be deferred; answering con_failed");
+            out.complete(Reply.of(SaveResult.failed("worker queue full").replyToken()));
+        }
+    }
+
+    private ThreadPoolExecutor worker() {
+        ThreadPoolExecutor w = worker;
+        if (w == null) {
+            synchronized (this) {
+                w = worker;
+                if (w == null) {
+                    w = LoncExecutors.worker("lonc-critical", 4, 10_000);
+                    worker = w;
+                }
+            }
+        }
+        return w;
+    }
+
+    private void checkCritical(String lonId, String command) {
+        RequestCheck.check(lonId, command, maxRequestBytes);
+        DeferredStore.requireSavable(lonId, command);
+        if (store == null) {
+            throw new IllegalStateException("critical() needs a deferred store: configure"
+                    + " lonSockDir (fromConfig) or Builder.deferredStore");
+        }
+    }
+
+    /** Saves a request both attempts lost; con_delayed or con_failed. */
+    private Reply defer(String lonId, String command) {
         SaveResult saved = store.saveVerified(lonId, command);
         if (saved.isDelayed()) {
             log.info("Critical request to {} deferred: {}", lonId, Redaction.forLog(command));
@@ -351,37 +502,12 @@ public final class LoncClient implements AutoCloseable {
         return null;
     }
 
-    private static Reply observe(String lonId, String command, Reply r) {
+    private Reply observe(String lonId, String command, Reply r) {
         if (r.kind() == Reply.Kind.REFUSED || r.kind() == Reply.Kind.REJECTED) {
-            log.warn("{} to {} returned {}", Redaction.forLog(command), lonId, r.line());
+            warnings.warn(lonId + " returned " + r.line(), "{} to {} returned {}",
+                    Redaction.forLog(command), lonId, r.line());
         }
         return r;
-    }
-
-    private void hop(Runnable r) {
-        try {
-            callbackExecutor.execute(r);
-        } catch (RejectedExecutionException e) {
-            r.run(); // the executor is shutting down: better late on this thread than never
-        }
-    }
-
-    /** The caller's future: cancelling it withdraws the request. */
-    private static final class ReplyFuture extends CompletableFuture<Reply> {
-        private final CompletableFuture<String> raw;
-
-        ReplyFuture(CompletableFuture<String> raw) {
-            this.raw = raw;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                raw.cancel(mayInterruptIfRunning);
-            }
-            return cancelled;
-        }
     }
 
     // ------------------------------------------------------------------ observability
@@ -393,7 +519,40 @@ public final class LoncClient implements AutoCloseable {
      * @throws IOException if the daemon cannot be asked
      */
     public List<HostStatus> status() throws IOException {
+        checkOpen();
         return transport.status();
+    }
+
+    /**
+     * {@link #status()} without waiting. Completes on a lonc thread (exceptionally with an {@link
+     * IOException} if the daemon cannot be asked); dependent stages run on the callback executor.
+     * On a closed client it is failed at once with an {@link IllegalStateException}.
+     */
+    public CompletableFuture<List<HostStatus>> statusAsync() {
+        CallbackFuture<List<HostStatus>> out = new CallbackFuture<>(callbackExecutor, null);
+        if (closed) {
+            out.completeExceptionally(closedError());
+            return out;
+        }
+        transport.statusAsync().whenComplete((l, e) -> {
+            if (e == null) {
+                out.complete(l);
+            } else {
+                out.completeExceptionally(e instanceof java.util.concurrent.CompletionException
+                        && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+        return out;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("this LoncClient is closed");
     }
 
     /**
@@ -462,15 +621,21 @@ public final class LoncClient implements AutoCloseable {
     /**
      * Stops taking requests (new calls answer {@code con_lost}), lets requests in progress finish
      * for up to {@code drain}, answers the rest {@code con_lost}, and closes every connection (to
-     * lond in embedded mode, to the daemon in daemon mode). Idempotent.
+     * lond in embedded mode, to the daemon in daemon mode). Idempotent and thread-safe: the
+     * shutdown runs once, and a concurrent call returns when it has finished.
      */
     public void close(Duration drain) {
-        if (closed) {
+        if (!closeStarted.compareAndSet(false, true)) {
+            closeDone.join();
             return;
         }
         closed = true;
-        transport.close(drain);
-        timer.shutdownNow();
+        try {
+            transport.close(drain);
+        } finally {
+            timer.shutdownNow();
+            closeDone.complete(null);
+        }
     }
 
     // ------------------------------------------------------------------ builder
@@ -491,7 +656,8 @@ public final class LoncClient implements AutoCloseable {
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
         private int maxReplyBytes = EngineConfig.DEFAULT_MAX_REPLY_BYTES;
-        private Executor callbackExecutor = ForkJoinPool.commonPool();
+        /** Null: a pool of the client's own (LoncExecutors.callbacks). */
+        private Executor callbackExecutor;
         private Path delayedDir;
         private Path permLogFile;
         private int daemonThreads = DEFAULT_DAEMON_THREADS;
@@ -620,8 +786,14 @@ public final class LoncClient implements AutoCloseable {
         }
 
         /**
-         * Where futures from {@link LoncClient#send} are completed (and so where dependent
-         * stages without {@code Async} run). Default: {@link ForkJoinPool#commonPool()}.
+         * Where the dependent stages of the futures from {@link LoncClient#send}, {@link
+         * LoncClient#criticalAsync} and {@link LoncClient#statusAsync} run, with or without
+         * {@code Async}. Default: daemon threads of the client's own ({@code
+         * lonc-callback-<n>-<m>}, at least four and one per processor, ended when idle, with a
+         * queue of 65,536 stages). The futures themselves
+         * are completed by lonc's threads whatever this executor does. If it rejects a stage,
+         * that stage fails with a {@link RejectedExecutionException} instead of running on a
+         * lonc thread.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");

@@ -24,6 +24,8 @@ public final class EngineConfig {
     public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link Builder#handshakeStepTimeout}: 30 s. */
     public static final Duration DEFAULT_HANDSHAKE_STEP_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link Builder#handshakeStallTimeout}: 5 s. */
+    public static final Duration DEFAULT_HANDSHAKE_STALL_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link Builder#connectTimeout}: 3 s, as LondConnection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
     /** Default {@link Builder#retries}: 5, as Perl's {@code $ConnectionRetries}. */
@@ -54,6 +56,7 @@ public final class EngineConfig {
     final long idleTimeoutNanos;
     final long transactionTimeoutNanos;
     final long handshakeStepTimeoutNanos;
+    final long handshakeStallNanos;
     final long connectTimeoutNanos;
     final int retries;
     final int maxQueuedPerHost;
@@ -82,6 +85,7 @@ public final class EngineConfig {
         this.idleTimeoutNanos = b.idleTimeout.toNanos();
         this.transactionTimeoutNanos = b.transactionTimeout.toNanos();
         this.handshakeStepTimeoutNanos = b.handshakeStepTimeout.toNanos();
+        this.handshakeStallNanos = b.handshakeStallTimeout.toNanos();
         this.connectTimeoutNanos = b.connectTimeout.toNanos();
         this.retries = b.retries;
         this.maxQueuedPerHost = b.maxQueuedPerHost;
@@ -139,6 +143,7 @@ public final class EngineConfig {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         private Duration handshakeStepTimeout = DEFAULT_HANDSHAKE_STEP_TIMEOUT;
+        private Duration handshakeStallTimeout = DEFAULT_HANDSHAKE_STALL_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private int retries = DEFAULT_RETRIES;
         private int maxQueuedPerHost = DEFAULT_MAX_QUEUED_PER_HOST;
@@ -221,6 +226,21 @@ public final class EngineConfig {
         /** Limit for each handshake step (and the TLS phase). Default 30 s. */
         public Builder handshakeStepTimeout(Duration d) {
             this.handshakeStepTimeout = d;
+            return this;
+        }
+
+        /**
+         * A handshake that has received nothing from lond for this long while requests wait for
+         * the host is abandoned (counting one failure) and a fresh connection is tried, so that
+         * one hung lond child does not hold the host's handshake slot for the whole step timeout.
+         * Zero turns it off: each step may then take {@link #handshakeStepTimeout}, as in Perl.
+         * Default 5 s.
+         */
+        public Builder handshakeStallTimeout(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("handshakeStallTimeout must not be negative");
+            }
+            this.handshakeStallTimeout = d;
             return this;
         }
 

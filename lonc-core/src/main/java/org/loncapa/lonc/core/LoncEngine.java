@@ -72,7 +72,7 @@ public final class LoncEngine implements AutoCloseable {
                 config.connectTimeoutNanos, config.handshakeStepTimeoutNanos,
                 config.transactionTimeoutNanos, config.maxReplyBytes, config.probeInitialNanos,
                 config.probeMaxNanos, config.idleTimeoutNanos, config.idleCheckNanos,
-                config.maxLifetimeNanos, config.tcpKeepAlive);
+                config.maxLifetimeNanos, config.tcpKeepAlive, config.handshakeStallNanos);
         this.keyFiles = new RealLocalKeyFiles(config.localKeyDir, config.random);
         setHostMaps(config.hosts);
         AtomicInteger n = new AtomicInteger();
@@ -190,9 +190,16 @@ public final class LoncEngine implements AutoCloseable {
         return List.copyOf(hostsByName.values());
     }
 
-    /** A snapshot of every configured host. */
+    /**
+     * A snapshot of every configured host. Once the engine is closed it fails at once with an
+     * {@link IllegalStateException}.
+     */
     public CompletableFuture<List<HostStatus>> statusAsync() {
         CompletableFuture<List<HostStatus>> f = new CompletableFuture<>();
+        if (loop.terminated().isDone()) {
+            f.completeExceptionally(closedError()); // a task posted now would never run
+            return f;
+        }
         loop.execute(() -> {
             long now = now();
             List<HostStatus> l = new ArrayList<>();
@@ -213,6 +220,10 @@ public final class LoncEngine implements AutoCloseable {
     /** Status of one host by name. */
     public Optional<HostStatus> status(String hostName) {
         return status().stream().filter(s -> s.name().equals(hostName)).findFirst();
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("the lonc engine is closed");
     }
 
     private static HostStatus idleStatus(RemoteHost h) {
@@ -489,7 +500,12 @@ public final class LoncEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalStateException closedOrFailed) {
+                throw closedOrFailed;
+            }
+            throw new IllegalStateException("engine did not answer", e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException("engine did not answer", e);
         }
     }

@@ -418,6 +418,7 @@ public final class LoncDaemon implements AutoCloseable {
                 .idleTimeout(s.duration(Setting.IDLE_TIMEOUT))
                 .transactionTimeout(s.duration(Setting.TRANSACTION_TIMEOUT))
                 .handshakeStepTimeout(s.duration(Setting.HANDSHAKE_STEP_TIMEOUT))
+                .handshakeStallTimeout(s.duration(Setting.HANDSHAKE_STALL_TIMEOUT))
                 .connectTimeout(s.duration(Setting.CONNECT_TIMEOUT))
                 .maxQueuedPerHost(s.count(Setting.MAX_QUEUED_PER_HOST))
                 .maxQueuedTotal(s.count(Setting.MAX_QUEUED_TOTAL))

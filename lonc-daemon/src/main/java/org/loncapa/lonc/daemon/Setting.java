@@ -25,6 +25,11 @@ public enum Setting {
             "Longest wait for lond's reply to a request that has been sent; then con_lost."),
     HANDSHAKE_STEP_TIMEOUT("handshakeStepTimeout", Kind.DURATION, "30s", "duration",
             "Longest wait for each handshake step (init, challenge, TLS, version, sethost, ekey)."),
+    HANDSHAKE_STALL_TIMEOUT("handshakeStallTimeout", Kind.DURATION_OR_OFF, "5s", "duration, 0 = off",
+            "A handshake that has received nothing from lond for this long while requests wait is"
+                    + " abandoned (counted as one failure): waiting client requests get con_lost"
+                    + " at once, as after any failed attempt, and SDK calls with time left get a"
+                    + " fresh connection. 0: as Perl, each step may take handshakeStepTimeout."),
     CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, "3s", "duration", "TCP connect limit."),
     MAX_QUEUED_PER_HOST("maxQueuedPerHost", Kind.COUNT, "2000", "requests",
             "Requests waiting for a connection to one host; over it the reply is con_busy"

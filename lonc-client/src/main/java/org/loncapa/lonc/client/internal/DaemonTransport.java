@@ -19,7 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.loncapa.lonc.core.RepeatedWarnings;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.protocol.WireText;
@@ -87,9 +89,14 @@ public final class DaemonTransport implements Transport {
     /** Calls in progress (any I/O thread adds and removes; close() reads). */
     private final Set<Call> calls = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final AtomicBoolean closeStarted = new AtomicBoolean();
+    private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
+    /** Connect failures repeat per request while the daemon is down: once per kind and 10 s. */
+    private final RepeatedWarnings warnings;
 
     public DaemonTransport(Settings settings) {
         this.settings = settings;
+        this.warnings = new RepeatedWarnings(log, settings.ticker());
         AtomicInteger n = new AtomicInteger();
         this.io = new ThreadPoolExecutor(settings.threads(), settings.threads(), 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.maxQueued()), r -> {
@@ -143,16 +150,48 @@ public final class DaemonTransport implements Transport {
     }
 
     @Override
+    public CompletableFuture<List<HostStatus>> statusAsync() {
+        CompletableFuture<List<HostStatus>> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new IllegalStateException("the daemon transport is closed"));
+            return f;
+        }
+        try {
+            io.execute(() -> {
+                try {
+                    f.complete(settings.admin().status());
+                } catch (IOException | RuntimeException e) {
+                    f.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            f.completeExceptionally(closed
+                    ? new IllegalStateException("the daemon transport is closed")
+                    : new IOException("too many requests to the daemon in progress", e));
+        }
+        return f;
+    }
+
+    @Override
     public String describe() {
         return "lonc daemon at " + settings.socketDir();
     }
 
     @Override
     public void close(Duration drain) {
-        if (closed) {
+        if (!closeStarted.compareAndSet(false, true)) {
+            closeDone.join(); // a concurrent close returns when the shutdown it raced has finished
             return;
         }
         closed = true;
+        try {
+            shutDown(drain);
+        } finally {
+            closeDone.complete(null);
+        }
+    }
+
+    private void shutDown(Duration drain) {
         io.shutdown();
         try {
             if (!io.awaitTermination(drain.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -170,6 +209,7 @@ public final class DaemonTransport implements Transport {
         for (Call c : calls) {
             c.abort();
         }
+        warnings.flush();
     }
 
     /** One request on one connection; the future is its reply. Cancelling closes the socket. */
@@ -247,8 +287,8 @@ public final class DaemonTransport implements Transport {
             IOException last = null;
             for (int attempt = 1; attempt <= CONNECT_ATTEMPTS && !isDone(); attempt++) {
                 if (!Files.exists(socketPath)) {
-                    log.warn("No lonc socket at {}; is the daemon running? Answering con_lost",
-                            socketPath);
+                    warnings.warn("No lonc socket at " + socketPath, "No lonc socket at {}; is the"
+                            + " daemon running? Answering con_lost", socketPath);
                     return null;
                 }
                 try {
@@ -265,7 +305,8 @@ public final class DaemonTransport implements Transport {
                 }
             }
             if (last != null) {
-                log.warn("Cannot connect to {}: {}; answering con_lost", socketPath, last.toString());
+                warnings.warn("Cannot connect to " + socketPath, "Cannot connect to {}: {};"
+                        + " answering con_lost", socketPath, last.toString());
             }
             return null;
         }

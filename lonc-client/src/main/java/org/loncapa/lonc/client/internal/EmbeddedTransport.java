@@ -73,6 +73,11 @@ public final class EmbeddedTransport implements Transport {
     }
 
     @Override
+    public CompletableFuture<List<HostStatus>> statusAsync() {
+        return engine.statusAsync();
+    }
+
+    @Override
     public String describe() {
         return "embedded engine (" + engine.hosts().size() + " hosts)";
     }

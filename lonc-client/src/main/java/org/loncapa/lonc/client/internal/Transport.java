@@ -38,6 +38,12 @@ public interface Transport extends AutoCloseable {
     /** A status snapshot of every host, in configuration order. */
     List<HostStatus> status() throws IOException;
 
+    /**
+     * {@link #status()} without waiting, completed on a thread of the transport (exceptionally
+     * with the {@link IOException}, or an {@link IllegalStateException} once closed).
+     */
+    CompletableFuture<List<HostStatus>> statusAsync();
+
     /** Human-readable description for logs and the CLI, e.g. {@code embedded engine}. */
     String describe();
 

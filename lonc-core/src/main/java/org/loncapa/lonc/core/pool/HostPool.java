@@ -15,7 +15,9 @@ import org.loncapa.lonc.core.HostState;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.LoncEngine;
 import org.loncapa.lonc.core.RemoteHost;
+import org.loncapa.lonc.core.RepeatedWarnings;
 import org.loncapa.lonc.core.ReplyTokens;
+import org.loncapa.lonc.core.protocol.FailureKind;
 import org.loncapa.lonc.core.protocol.KeyMode;
 import org.loncapa.lonc.core.protocol.LondSession;
 import org.loncapa.lonc.core.protocol.SessionAction;
@@ -73,6 +75,8 @@ public final class HostPool {
     private long busy;
     private final LatencyHistogram latency = new LatencyHistogram();
     private HostListener listener = HostListener.NONE;
+    /** Overload repeats a warning per request (con_busy, DEAD host): once per kind and 10 s. */
+    private final RepeatedWarnings warnings;
 
     /** Told when a host becomes usable, for deferred-transaction replay. */
     public interface HostListener {
@@ -92,6 +96,7 @@ public final class HostPool {
         this.retriesLeft = settings.retries();
         this.probeDelay = settings.probeInitialNanos();
         this.lastPrune = now;
+        this.warnings = new RepeatedWarnings(log, engine::now);
     }
 
     public String name() {
@@ -146,11 +151,18 @@ public final class HostPool {
             return;
         }
         if (state == HostState.DEAD || state == HostState.PAUSED) {
+            if (state == HostState.DEAD) {
+                warnings.warn(name() + ": DEAD, answered " + ReplyTokens.CON_LOST + " at once",
+                        "{} is DEAD (next probe in {} s); answering {} at once", name(),
+                        nextProbeAt < 0 ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toSeconds(nextProbeAt - now)),
+                        ReplyTokens.CON_LOST);
+            }
             fail(t, ReplyTokens.CON_LOST);
             return;
         }
         if (queue.size() >= settings.maxQueuedPerHost() || !engine.reserveQueueSlot()) {
-            log.warn("{}: queue full ({} queued here), answering {}", name(), queue.size(),
+            warnings.warn(name() + ": queue full, answered " + ReplyTokens.CON_BUSY,
+                    "{}: queue full ({} queued here), answering {}", name(), queue.size(),
                     ReplyTokens.CON_BUSY);
             fail(t, ReplyTokens.CON_BUSY);
             return;
@@ -228,7 +240,7 @@ public final class HostPool {
         if (mode.isEmpty()) {
             countFailure("no key mode can be used: the ssl certificate files are missing and"
                     + " insecure connections are not allowed (loncAllowInsecure)", now);
-            failQueueIfNoConnection(now);
+            failQueueIfNoConnection(now, false);
             return;
         }
         LondSession session = new LondSession(new LondSession.Params(engine.myLonId(),
@@ -377,7 +389,8 @@ public final class HostPool {
         }
         boolean counts = f.during() != LondSession.State.IDLE && !healthCheck;
         if (counts) {
-            log.warn("Lond connection to {} #{} failed during {}: {}", name(), c.id, f.during(),
+            warnings.warn(name() + ": connection failed during " + f.during() + ": " + f.reason(),
+                    "Lond connection to {} #{} failed during {}: {}", name(), c.id, f.during(),
                     f.reason());
             countFailure(f.reason(), now);
         } else {
@@ -390,10 +403,41 @@ public final class HostPool {
             return;
         }
         if (wasHandshaking) {
-            failQueueIfNoConnection(now);
+            // a handshake step that timed out is a hung lond child, not a refusal: a fresh
+            // connection may well succeed, so work with time left waits for it
+            failQueueIfNoConnection(now, f.kind() == FailureKind.TIMEOUT);
         }
         pump(now);
         engine.checkDrained();
+    }
+
+    /**
+     * A handshake that has received nothing for the stall timeout while work waits is abandoned,
+     * counting one failure, and a fresh connection is tried for the work that has time left:
+     * lond forks a child per connection, and one hung child must not hold the host's handshake
+     * slot for the whole step timeout.
+     */
+    private void abandonStalledHandshakes(long now) {
+        long stall = settings.handshakeStallNanos();
+        if (stall <= 0 || queue.isEmpty()) {
+            return;
+        }
+        for (LondConnection c : new ArrayList<>(connections)) {
+            if (c.handshaking && c.isOpen() && now - c.lastProgress >= stall) {
+                String why = "handshake made no progress for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - c.lastProgress) + " ms ("
+                        + c.session.state() + ")";
+                warnings.warn(name() + ": handshake stalled", "Lond connection to {} #{}: {};"
+                        + " abandoning it and trying a fresh connection", name(), c.id, why);
+                retire(c, why);
+                countFailure(why, now);
+                if (state == HostState.DEAD) {
+                    return; // markDead has failed the queue
+                }
+                failQueueIfNoConnection(now, true);
+            }
+        }
+        pump(now);
     }
 
     private void countFailure(String reason, long now) {
@@ -408,12 +452,48 @@ public final class HostPool {
         }
     }
 
-    private void failQueueIfNoConnection(long now) {
-        if (connections.isEmpty() && !queue.isEmpty()) {
-            log.warn("No connection to {} could be made; failing {} queued transaction(s) with {}",
+    /**
+     * Perl's EmptyQueue: with no connection left after a failed attempt, queued work fails with
+     * {@code con_lost} at once so that callers can defer it. With {@code keepTimeLeft} (the
+     * attempt hung rather than failed) work that has a deadline still ahead is kept for a fresh
+     * attempt, if one can be made; work without a deadline (the daemon's) still fails at once.
+     */
+    private void failQueueIfNoConnection(long now, boolean keepTimeLeft) {
+        if (!connections.isEmpty() || queue.isEmpty()) {
+            return;
+        }
+        if (!keepTimeLeft || !canOpen()) {
+            warnings.warn(name() + ": no connection could be made, queue failed",
+                    "No connection to {} could be made; failing {} queued transaction(s) with {}",
                     name(), queue.size(), ReplyTokens.CON_LOST);
             failQueue();
+            return;
         }
+        int failed = 0;
+        Iterator<Transaction> it = queue.iterator();
+        while (it.hasNext()) {
+            Transaction t = it.next();
+            if (t.deadline == Long.MAX_VALUE || now - t.deadline >= 0) {
+                it.remove();
+                engine.releaseQueueSlot();
+                if (t.deadline != Long.MAX_VALUE) {
+                    queuedWithDeadline--;
+                }
+                if (fail(t, ReplyTokens.CON_LOST)) {
+                    failed++;
+                }
+            }
+        }
+        if (failed > 0) {
+            warnings.warn(name() + ": no connection could be made, work without time left failed",
+                    "No connection to {} could be made; failing {} queued transaction(s) without"
+                    + " time left with {}, trying a fresh connection for {}", name(), failed,
+                    ReplyTokens.CON_LOST, queue.size());
+        }
+    }
+
+    private boolean canOpen() {
+        return state != HostState.DEAD && state != HostState.PAUSED && !engine.isClosing();
     }
 
     private void failQueue() {
@@ -542,9 +622,11 @@ public final class HostPool {
             nextProbeAt = -1;
             probe(now);
         }
+        abandonStalledHandshakes(now);
         if (!queue.isEmpty()) {
             pump(now);
         }
+        warnings.flush();
         listener.hostTick(this, now);
     }
 

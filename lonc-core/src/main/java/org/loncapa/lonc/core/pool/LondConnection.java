@@ -45,6 +45,8 @@ final class LondConnection implements EventLoop.Handler {
     /** Close when it next becomes idle (operator asked to close connections). */
     boolean retireWhenIdle;
     boolean handshaking = true;
+    /** Engine time the handshake started or last received bytes (stall detection). */
+    long lastProgress;
 
     LondConnection(int id, HostPool pool, LondSession session, int maxReplyBytes, long now) {
         this.id = id;
@@ -57,6 +59,7 @@ final class LondConnection implements EventLoop.Handler {
 
     /** Marks the start of the connection attempt (before name resolution). */
     void starting(long now) {
+        lastProgress = now;
         session.onConnectStarted(now);
     }
 
@@ -74,6 +77,7 @@ final class LondConnection implements EventLoop.Handler {
             key = pool.engine().loop().register(channel,
                     connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, this);
             if (connected) {
+                lastProgress = now;
                 apply(session.onConnected(now), now);
             }
         } catch (IOException | RuntimeException e) {
@@ -93,6 +97,7 @@ final class LondConnection implements EventLoop.Handler {
         try {
             if (k.isConnectable()) {
                 if (channel.finishConnect()) {
+                    lastProgress = now;
                     k.interestOps(SelectionKey.OP_READ | (pendingWrites.isEmpty() ? 0 : SelectionKey.OP_WRITE));
                     apply(session.onConnected(now), now);
                 }
@@ -124,6 +129,7 @@ final class LondConnection implements EventLoop.Handler {
         if (n == 0) {
             return;
         }
+        lastProgress = now;
         buf.flip();
         if (tls != null) {
             // TlsPhase takes every byte; on completion it hands leftover plain text to the reader

@@ -8,4 +8,4 @@ public record PoolSettings(int maxConnections, int maxHandshakes, int retries, i
         boolean allowInsecure, String lonVersion, long connectTimeoutNanos,
         long handshakeStepTimeoutNanos, long transactionTimeoutNanos, int maxReplyBytes,
         long probeInitialNanos, long probeMaxNanos, long idleTimeoutNanos, long idleCheckNanos,
-        long maxLifetimeNanos, boolean keepAlive) {}
+        long maxLifetimeNanos, boolean keepAlive, long handshakeStallNanos) {}
