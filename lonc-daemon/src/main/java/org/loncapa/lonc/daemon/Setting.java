@@ -25,7 +25,8 @@ public enum Setting {
             "Longest wait for lond's reply to a request that has been sent; then con_lost."),
     HANDSHAKE_STEP_TIMEOUT("handshakeStepTimeout", Kind.DURATION, "30s", "duration",
             "Longest wait for each handshake step (init, challenge, TLS, version, sethost, ekey)."),
-    CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, "3s", "duration", "TCP connect limit."),
+    CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, "5s", "duration",
+            "TCP connect limit (LondConnection 1.8, 2003: 5 s)."),
     MAX_QUEUED_PER_HOST("maxQueuedPerHost", Kind.COUNT, "2000", "requests",
             "Requests waiting for a connection to one host; over it the reply is con_busy"
                     + " (Perl had no bound)."),
