@@ -127,6 +127,20 @@ class LondSessionTest {
     }
 
     @Test
+    void versionRequestIsOneSwitchBetweenTwoForms() {
+        assertEquals("version", ProtocolChoices.versionRequest(false, "2.11.4"));
+        assertEquals("version:2.11.4", ProtocolChoices.versionRequest(true, "2.11.4"));
+        assertEquals("version", ProtocolChoices.versionRequest(true, null), "nothing to append");
+        assertEquals("version", ProtocolChoices.versionRequest(true, ""));
+        // the session sends what the switch says, also when a version is configured
+        LondSession s = session(KeyMode.INSECURE, true, "2.11.4");
+        connect(s);
+        s.onLine("43211125339768", now);
+        assertEquals(List.of(ProtocolChoices.VERSION_REQUEST_WITH_OWN_VERSION ? "version:2.11.4" : "version"),
+                sent(s.onLine("ok", now)));
+    }
+
+    @Test
     void encryptedRequestUsesTheDerivedKeyAndDecryptsReplies() throws Exception {
         LondSession s = insecureIdle(V_NEW);
         List<String> lines = sent(s.send(null, "encrypt:currentauth:msu:jdoe", now));
