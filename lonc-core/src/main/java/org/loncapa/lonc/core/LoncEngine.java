@@ -157,6 +157,9 @@ public final class LoncEngine implements AutoCloseable {
         if (closing) {
             return CompletableFuture.completedFuture(ReplyTokens.CON_LOST);
         }
+        if (RequestLine.namesEmptyLonId(command)) {
+            return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
+        }
         long now = now();
         long deadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
         String target = lonId == null || lonId.equals(h.defaultLonId()) ? null : lonId;

@@ -73,6 +73,16 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void sethostWithAnEmptyLonIdIsAnsweredNoSuchHostAndNeverReachesLond() throws Exception {
+        rig().host(A, "msul1", "msul2").start();
+        assertEquals(ReplyTokens.NO_SUCH_HOST, rig.send(A, "sethost::ping"));
+        assertEquals(ReplyTokens.NO_SUCH_HOST, rig.send(A, "sethost:"));
+        assertEquals(ReplyTokens.NO_SUCH_HOST, rig.send(A, "sethost::encrypt:currentauth:msu:jdoe"));
+        assertEquals("msul2", rig.send(A, "sethost:msul2:ping"));
+        assertEquals(1, rig.lond(A).requestCount(), "only the good request reached lond");
+    }
+
+    @Test
     void severalRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
         rig().host(A, "msul1").set("maxHandshakesPerHost=2").start();
         List<String> replies = TestClient.pipeline(rig.socket(A), List.of("sethost:msul1:slow:first",

@@ -524,5 +524,10 @@ class LondSessionTest {
         assertEquals(new RequestLine(null, "ping"), RequestLine.parse("ping"));
         assertEquals(new RequestLine(null, "sethost:msul2"), RequestLine.parse("sethost:msul2"));
         assertTrue(RequestLine.parse("sethost:x:encrypt:y").encrypted());
+        assertTrue(RequestLine.namesEmptyLonId("sethost::ping"));
+        assertTrue(RequestLine.namesEmptyLonId("sethost:"));
+        assertFalse(RequestLine.namesEmptyLonId("sethost:msul1:ping"));
+        assertFalse(RequestLine.namesEmptyLonId("sethost:msul1"));
+        assertFalse(RequestLine.namesEmptyLonId("ping"));
     }
 }
