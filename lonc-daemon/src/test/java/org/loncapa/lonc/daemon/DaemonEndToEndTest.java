@@ -364,6 +364,25 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void adminRequestWithADuplicateKeyIsRefusedAndRunsNothing() throws Exception {
+        rig().host(A, "msul1").start();
+        Path admin = rig.daemon.adminSocket();
+        List<String> replies = TestClient.pipeline(admin, List.of(
+                "{\"cmd\":\"status\",\"cmd\":\"reload\"}",
+                "{\"cmd\":\"pause\",\"host\":\"nosuch\",\"host\":\"" + A + "\"}",
+                "{\"cmd\":\"status\"}"));
+        for (int i = 0; i < 2; i++) {
+            String r = replies.get(i);
+            assertTrue(r.startsWith("{\"ok\":false,\"error\":\"malformed JSON: Duplicate field '"), r);
+        }
+        assertTrue(replies.get(0).contains("'cmd'"), replies.get(0));
+        assertTrue(replies.get(1).contains("'host'"), replies.get(1));
+        assertTrue(replies.get(2).startsWith("{\"ok\":true"), "the connection still serves");
+        assertFalse(rig.log().contains("Reloading the configuration"), "no reload ran");
+        assertEquals("msul1", rig.send(A, "sethost:msul1:ping"), "the host was not paused");
+    }
+
+    @Test
     void adminSocketSpeaksJsonLines() throws Exception {
         rig().host(A, "msul1").start();
         Path admin = rig.daemon.adminSocket();
