@@ -213,7 +213,13 @@ public final class HostPool {
 
     /** Opens a connection if below the maximum and no other handshake is in progress. */
     private void maybeOpen(long now) {
-        if (state == HostState.DEAD || state == HostState.PAUSED || engine.isClosing()) {
+        if (engine.isClosing()) {
+            // no new connections during the drain: work that no connection is left to carry fails
+            // now instead of at the drain timeout
+            failQueueIfNoConnection(now);
+            return;
+        }
+        if (state == HostState.DEAD || state == HostState.PAUSED) {
             return;
         }
         if (connections.size() < settings.maxConnections() && handshaking < settings.maxHandshakes()) {
@@ -387,6 +393,7 @@ public final class HostPool {
             if (probeFailed) {
                 scheduleProbe(now); // markDead schedules the first probe itself
             }
+            engine.checkDrained(); // markDead failed the queue: a closing engine may be done
             return;
         }
         if (wasHandshaking) {
