@@ -112,6 +112,18 @@ final class LondConnection implements EventLoop.Handler {
         }
     }
 
+    /**
+     * {@link #onReady} threw (a bug, or a listener that threw): the loop closes the channel; the
+     * connection fails as after an I/O error, so that the pool forgets it and its transaction is
+     * answered {@code con_lost} now instead of at a timeout.
+     */
+    @Override
+    public void onFailed(RuntimeException error) {
+        long now = pool.engine().now();
+        apply(session.onError(FailureKind.IO, "internal error (" + error.getClass().getName()
+                + "), see the log", now), now);
+    }
+
     private void read(long now) throws IOException {
         ByteBuffer buf = pool.engine().readBuffer();
         buf.clear();
