@@ -276,7 +276,11 @@ public final class EngineConfig {
             return this;
         }
 
-        /** Connections older than this are retired when idle; zero turns it off. Default off. */
+        /**
+         * Connections older than this are retired when idle; zero turns it off. Default off. Each
+         * connection's own limit is drawn between 90% and 100% of it (from {@link #random}), so
+         * connections opened together are not all replaced together.
+         */
         public Builder maxConnectionLifetime(Duration d) {
             this.maxConnectionLifetime = d;
             return this;

@@ -41,7 +41,9 @@ public enum Setting {
     IDLE_CHECK_AFTER("idleCheckAfter", Kind.DURATION_OR_OFF, "120s", "duration, 0 = off",
             "A connection idle this long is checked with a ping before it is trusted again."),
     MAX_CONNECTION_LIFETIME("maxConnectionLifetime", Kind.DURATION_OR_OFF, "0", "duration, 0 = off",
-            "Connections older than this are closed when idle."),
+            "Connections older than this are closed when idle. Each connection's limit is drawn"
+                    + " between 90% and 100% of it, so connections opened together are not all"
+                    + " replaced together."),
     TCP_KEEP_ALIVE("tcpKeepAlive", Kind.FLAG, "true", "true/false", "SO_KEEPALIVE on lond connections."),
     DRAIN_TIMEOUT("drainTimeout", Kind.DURATION_OR_OFF, "10s", "duration",
             "On TERM (or a reload that removes a host's socket), how long in-flight requests may"

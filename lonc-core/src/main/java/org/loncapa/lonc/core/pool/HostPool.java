@@ -208,7 +208,22 @@ public final class HostPool {
     }
 
     private boolean tooOld(LondConnection c, long now) {
-        return settings.maxLifetimeNanos() > 0 && now - c.createdAt >= settings.maxLifetimeNanos();
+        return c.maxLifetimeNanos > 0 && now - c.createdAt >= c.maxLifetimeNanos;
+    }
+
+    /** Share of maxConnectionLifetime by which one connection's lifetime may be shorter. */
+    static final double LIFETIME_JITTER = 0.10;
+
+    /**
+     * One connection's lifetime: between 90% and 100% of the setting, drawn from the engine's
+     * random, so that connections opened together are not all retired in the same tick.
+     */
+    private long jitteredLifetime() {
+        long max = settings.maxLifetimeNanos();
+        if (max <= 0) {
+            return 0;
+        }
+        return max - (long) (engine.random().nextDouble() * LIFETIME_JITTER * max);
     }
 
     /** Opens a connection if below the maximum and no other handshake is in progress. */
@@ -243,6 +258,7 @@ public final class HostPool {
                 settings.transactionTimeoutNanos()), engine.keyFiles(), engine.random());
         LondConnection c = new LondConnection(nextConnectionId++, this, session,
                 settings.maxReplyBytes(), now);
+        c.maxLifetimeNanos = jitteredLifetime();
         connections.add(c);
         handshaking++;
         c.starting(now);

@@ -31,6 +31,8 @@ final class LondConnection implements EventLoop.Handler {
     final HostPool pool;
     final LondSession session;
     final long createdAt;
+    /** This connection's own lifetime (jittered by the pool), or 0 for none. */
+    long maxLifetimeNanos;
     private final LineReader reader;
     private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>();
     private SocketChannel channel;
