@@ -26,8 +26,12 @@ public final class EngineConfig {
     public static final Duration DEFAULT_HANDSHAKE_STEP_TIMEOUT = Duration.ofSeconds(30);
     /** Default {@link Builder#handshakeStallTimeout}: 5 s. */
     public static final Duration DEFAULT_HANDSHAKE_STALL_TIMEOUT = Duration.ofSeconds(5);
-    /** Default {@link Builder#connectTimeout}: 3 s, as LondConnection. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * Default {@link Builder#connectTimeout}: 5 s. LondConnection rev 1.8 (2003) set it so: "Shorten
+     * the connection timeout to 5 seconds so lonnet in loncron doesn't take forever in the presence
+     * of down nodes" (protocol.md, Timeouts; no later value is known).
+     */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link Builder#retries}: 5, as Perl's {@code $ConnectionRetries}. */
     public static final int DEFAULT_RETRIES = 5;
     /** Default {@link Builder#maxQueuedPerHost}: 2,000 (Perl had no bound). */
@@ -244,7 +248,7 @@ public final class EngineConfig {
             return this;
         }
 
-        /** TCP connect limit. Default 3 s. */
+        /** TCP connect limit. Default 5 s ({@link #DEFAULT_CONNECT_TIMEOUT}). */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = d;
             return this;
@@ -292,7 +296,11 @@ public final class EngineConfig {
             return this;
         }
 
-        /** Connections older than this are retired when idle; zero turns it off. Default off. */
+        /**
+         * Connections older than this are retired when idle; zero turns it off. Default off. Each
+         * connection's own limit is drawn between 90% and 100% of it (from {@link #random}), so
+         * connections opened together are not all replaced together.
+         */
         public Builder maxConnectionLifetime(Duration d) {
             this.maxConnectionLifetime = d;
             return this;

@@ -51,9 +51,14 @@ public final class LoncEngine implements AutoCloseable {
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
     /** Engine thread only. */
     private final Map<String, HostPool> pools = new HashMap<>();
-    /** Replaced (never mutated) on reload; read from any thread. */
-    private volatile Map<String, RemoteHost> hostsByLonId;
-    private volatile Map<String, RemoteHost> hostsByName;
+    /**
+     * The host table by lonID and by name, replaced as one (never mutated) on reload, so that a
+     * request is never routed with the names of one table and the lonIDs of another; read from any
+     * thread, once per use.
+     */
+    private volatile Routes routes;
+
+    private record Routes(Map<String, RemoteHost> byLonId, Map<String, RemoteHost> byName) {}
     /** Engine thread only. */
     private int queuedTotal;
     private volatile boolean closing;
@@ -104,8 +109,7 @@ public final class LoncEngine implements AutoCloseable {
                 }
             }
         }
-        hostsByLonId = Collections.unmodifiableMap(byId);
-        hostsByName = Collections.unmodifiableMap(byName);
+        routes = new Routes(Collections.unmodifiableMap(byId), Collections.unmodifiableMap(byName));
     }
 
     // ------------------------------------------------------------------ public API
@@ -126,7 +130,7 @@ public final class LoncEngine implements AutoCloseable {
      * answered {@code con_lost} (a request already sent is bounded by the transaction timeout).
      */
     public CompletableFuture<String> submit(String lonId, String command, Duration timeout) {
-        RemoteHost h = hostsByLonId.get(lonId);
+        RemoteHost h = routes.byLonId().get(lonId);
         if (h == null) {
             return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
         }
@@ -139,13 +143,14 @@ public final class LoncEngine implements AutoCloseable {
      * host, else {@code no_such_host}); without it the host's default lonID is meant.
      */
     public CompletableFuture<String> submitLine(String hostName, String line) {
-        RemoteHost h = hostsByName.get(hostName);
+        Routes table = routes;
+        RemoteHost h = table.byName().get(hostName);
         if (h == null) {
             return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
         }
         RequestLine r = RequestLine.parse(line);
         if (r.lonId() != null && !h.lonIds().contains(r.lonId())) {
-            RemoteHost other = hostsByLonId.get(r.lonId());
+            RemoteHost other = table.byLonId().get(r.lonId());
             if (other == null) {
                 return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
             }
@@ -158,6 +163,9 @@ public final class LoncEngine implements AutoCloseable {
             Duration timeout) {
         if (closing) {
             return CompletableFuture.completedFuture(ReplyTokens.CON_LOST);
+        }
+        if (RequestLine.namesEmptyLonId(command)) {
+            return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
         }
         long now = now();
         long deadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
@@ -177,17 +185,17 @@ public final class LoncEngine implements AutoCloseable {
 
     /** The host serving {@code lonId}, if configured. */
     public Optional<RemoteHost> hostOf(String lonId) {
-        return Optional.ofNullable(hostsByLonId.get(lonId));
+        return Optional.ofNullable(routes.byLonId().get(lonId));
     }
 
     /** The host named {@code name}, if configured. */
     public Optional<RemoteHost> host(String name) {
-        return Optional.ofNullable(hostsByName.get(name));
+        return Optional.ofNullable(routes.byName().get(name));
     }
 
     /** All configured hosts, in configuration order. */
     public List<RemoteHost> hosts() {
-        return List.copyOf(hostsByName.values());
+        return List.copyOf(routes.byName().values());
     }
 
     /**
@@ -203,7 +211,7 @@ public final class LoncEngine implements AutoCloseable {
         loop.execute(() -> {
             long now = now();
             List<HostStatus> l = new ArrayList<>();
-            for (RemoteHost h : hostsByName.values()) {
+            for (RemoteHost h : routes.byName().values()) {
                 HostPool p = pools.get(h.name());
                 l.add(p != null ? p.status(now) : idleStatus(h));
             }
@@ -265,11 +273,11 @@ public final class LoncEngine implements AutoCloseable {
      */
     public CompletableFuture<Void> updateHosts(List<RemoteHost> hosts) {
         return onLoop(() -> {
-            Map<String, RemoteHost> old = hostsByName;
+            Map<String, RemoteHost> old = routes.byName();
             setHostMaps(hosts);
             long now = now();
             for (Map.Entry<String, HostPool> e : new ArrayList<>(pools.entrySet())) {
-                RemoteHost nh = hostsByName.get(e.getKey());
+                RemoteHost nh = routes.byName().get(e.getKey());
                 HostPool p = e.getValue();
                 if (nh == null) {
                     log.info("Host {} removed from the configuration; draining", e.getKey());
@@ -456,7 +464,7 @@ public final class LoncEngine implements AutoCloseable {
     private HostPool poolFor(String name) {
         HostPool p = pools.get(name);
         if (p == null) {
-            RemoteHost h = hostsByName.get(name);
+            RemoteHost h = routes.byName().get(name);
             if (h == null) {
                 return null;
             }

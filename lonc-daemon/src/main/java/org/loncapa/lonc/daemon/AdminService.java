@@ -2,6 +2,7 @@ package org.loncapa.lonc.daemon;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -54,7 +55,9 @@ final class AdminService implements LineService {
             "deferred-hold", "deferred-release", "deferred-delete", "help");
 
     private final LoncDaemon daemon;
-    private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+    /** Duplicate keys are an error: {"cmd":"status","cmd":"reload"} must not run whichever is last. */
+    private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     AdminService(LoncDaemon daemon) {
         this.daemon = daemon;

@@ -162,7 +162,8 @@ public final class LoncDaemon implements AutoCloseable {
     }
 
     /** The configuration files, read and checked. */
-    record Loaded(LoncapaConfig conf, HostLayout layout, DaemonSettings settings) {}
+    record Loaded(LoncapaConfig conf, HostLayout layout, DaemonSettings settings,
+            List<String> hostTableWarnings) {}
 
     /** What a reload changed. */
     public record ReloadResult(boolean ok, String error, List<String> hostsAdded,
@@ -222,12 +223,16 @@ public final class LoncDaemon implements AutoCloseable {
         return statusReport;
     }
 
+    /** Found in hosts.tab at start; logged once the log file is open. */
+    private final List<String> hostTableWarnings;
+
     private LoncDaemon(Options options, Loaded loaded, TlsSetup.Result tls) {
         this.options = options;
         this.tls = tls;
         this.conf = loaded.conf();
         this.layout = loaded.layout();
         this.settings = loaded.settings();
+        this.hostTableWarnings = loaded.hostTableWarnings();
         this.clock = options.clock;
         this.control = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lonc-control");
@@ -263,7 +268,7 @@ public final class LoncDaemon implements AutoCloseable {
         Path hosts = o.hostsFile != null ? o.hostsFile : conf.hostsTabFile();
         HostTable table = HostTable.parse(hosts);
         HostLayout layout = HostLayout.build(conf, table, hosts, s.socketNaming(), o.londPorts);
-        return new Loaded(conf, layout, s);
+        return new Loaded(conf, layout, s, table.warnings());
     }
 
     private void startUp() throws StartupException {
@@ -283,6 +288,7 @@ public final class LoncDaemon implements AutoCloseable {
                 + " (Java, pid " + pid + ") ---------------");
         log.info(Severity.INFO.marker(), "Configuration: {}", conf);
         log.info(Severity.INFO.marker(), "Settings: {}", settings);
+        hostTableWarnings.forEach(w -> log.warn("hosts.tab: {}", w));
         try {
             checkSocketPaths();
             if (tls.context() != null) {
@@ -681,6 +687,7 @@ public final class LoncDaemon implements AutoCloseable {
             log.error("Reload failed, the running configuration stays: {}", e.getMessage());
             return ReloadResult.failed(e.getMessage());
         }
+        n.hostTableWarnings().forEach(w -> log.warn("hosts.tab: {}", w));
         warnIfRestartNeeded(n);
         HostLayout old = layout;
         Map<String, RemoteHost> oldHosts = new LinkedHashMap<>();

@@ -30,7 +30,8 @@ public enum Setting {
                     + " abandoned (counted as one failure): waiting client requests get con_lost"
                     + " at once, as after any failed attempt, and SDK calls with time left get a"
                     + " fresh connection. 0: as Perl, each step may take handshakeStepTimeout."),
-    CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, "3s", "duration", "TCP connect limit."),
+    CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, "5s", "duration",
+            "TCP connect limit (LondConnection 1.8, 2003: 5 s)."),
     MAX_QUEUED_PER_HOST("maxQueuedPerHost", Kind.COUNT, "2000", "requests",
             "Requests waiting for a connection to one host; over it the reply is con_busy"
                     + " (Perl had no bound)."),
@@ -45,7 +46,9 @@ public enum Setting {
     IDLE_CHECK_AFTER("idleCheckAfter", Kind.DURATION_OR_OFF, "120s", "duration, 0 = off",
             "A connection idle this long is checked with a ping before it is trusted again."),
     MAX_CONNECTION_LIFETIME("maxConnectionLifetime", Kind.DURATION_OR_OFF, "0", "duration, 0 = off",
-            "Connections older than this are closed when idle."),
+            "Connections older than this are closed when idle. Each connection's limit is drawn"
+                    + " between 90% and 100% of it, so connections opened together are not all"
+                    + " replaced together."),
     TCP_KEEP_ALIVE("tcpKeepAlive", Kind.FLAG, "true", "true/false", "SO_KEEPALIVE on lond connections."),
     DRAIN_TIMEOUT("drainTimeout", Kind.DURATION_OR_OFF, "10s", "duration",
             "On TERM (or a reload that removes a host's socket), how long in-flight requests may"

@@ -73,6 +73,16 @@ class DaemonEndToEndTest {
     }
 
     @Test
+    void sethostWithAnEmptyLonIdIsAnsweredNoSuchHostAndNeverReachesLond() throws Exception {
+        rig().host(A, "msul1", "msul2").start();
+        assertEquals(ReplyTokens.NO_SUCH_HOST, rig.send(A, "sethost::ping"));
+        assertEquals(ReplyTokens.NO_SUCH_HOST, rig.send(A, "sethost:"));
+        assertEquals(ReplyTokens.NO_SUCH_HOST, rig.send(A, "sethost::encrypt:currentauth:msu:jdoe"));
+        assertEquals("msul2", rig.send(A, "sethost:msul2:ping"));
+        assertEquals(1, rig.lond(A).requestCount(), "only the good request reached lond");
+    }
+
+    @Test
     void severalRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
         rig().host(A, "msul1").set("maxHandshakesPerHost=2").start();
         List<String> replies = TestClient.pipeline(rig.socket(A), List.of("sethost:msul1:slow:first",
@@ -351,6 +361,25 @@ class DaemonEndToEndTest {
         assertTrue(log.contains("[Parent] ["), log);
         assertTrue(log.contains("<font color='red'>CRITICAL: --------------- Starting lonc"), log);
         assertFalse(log.contains("secretuser"), "arguments never reach the log");
+    }
+
+    @Test
+    void adminRequestWithADuplicateKeyIsRefusedAndRunsNothing() throws Exception {
+        rig().host(A, "msul1").start();
+        Path admin = rig.daemon.adminSocket();
+        List<String> replies = TestClient.pipeline(admin, List.of(
+                "{\"cmd\":\"status\",\"cmd\":\"reload\"}",
+                "{\"cmd\":\"pause\",\"host\":\"nosuch\",\"host\":\"" + A + "\"}",
+                "{\"cmd\":\"status\"}"));
+        for (int i = 0; i < 2; i++) {
+            String r = replies.get(i);
+            assertTrue(r.startsWith("{\"ok\":false,\"error\":\"malformed JSON: Duplicate field '"), r);
+        }
+        assertTrue(replies.get(0).contains("'cmd'"), replies.get(0));
+        assertTrue(replies.get(1).contains("'host'"), replies.get(1));
+        assertTrue(replies.get(2).startsWith("{\"ok\":true"), "the connection still serves");
+        assertFalse(rig.log().contains("Reloading the configuration"), "no reload ran");
+        assertEquals("msul1", rig.send(A, "sethost:msul1:ping"), "the host was not paused");
     }
 
     @Test

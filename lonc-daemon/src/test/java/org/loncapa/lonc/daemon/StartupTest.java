@@ -85,6 +85,23 @@ class StartupTest {
     }
 
     @Test
+    void repeatedHostsTabLinesDoNotStopTheDaemon() throws Exception {
+        rig();
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(rig.hostsTab));
+        String msul1 = lines.stream().filter(l -> l.startsWith("msul1:")).findFirst().orElseThrow();
+        int first = lines.indexOf(msul1) + 1;
+        lines.add(msul1); // an exact repeat
+        lines.add("msua3:msx:access:" + DaemonRig.MY_HOST + ":127.0.0.1"); // this node, redefined
+        Files.write(rig.hostsTab, lines);
+        rig.start();
+        assertEquals("msul1", rig.send(A, "sethost:msul1:ping"));
+        String log = rig.log();
+        assertTrue(log.contains("WARNING: hosts.tab: " + rig.hostsTab + ":" + (lines.size() - 1)
+                + ": lonID msul1 repeats line " + first), log);
+        assertTrue(log.contains(": lonID msua3 redefines line 2; line " + lines.size() + " is used"), log);
+    }
+
+    @Test
     void hostsOptionOverridesTheTableLocation() throws IOException {
         rig();
         Path other = dir.resolve("other-hosts.tab");

@@ -111,6 +111,16 @@ class EngineTest {
     // ------------------------------------------------------------------ basics
 
     @Test
+    void sethostWithAnEmptyLonIdIsNoSuchHostAndNotSent() throws Exception {
+        start(b -> {});
+        assertEquals(ReplyTokens.NO_SUCH_HOST, get(engine.submit("msul1", "sethost::ping")));
+        assertEquals(ReplyTokens.NO_SUCH_HOST, get(engine.submitLine(HOST, "sethost::ping")));
+        assertEquals(ReplyTokens.NO_SUCH_HOST, get(engine.submitLine(HOST, "sethost:")));
+        assertEquals("msul1", get(engine.submitLine(HOST, "ping")));
+        assertEquals(1, lond.requestCount());
+    }
+
+    @Test
     void pingAndEncryptedRoundTrip() throws Exception {
         start(b -> {});
         assertEquals("msul1", get(engine.submit("msul1", "ping")));

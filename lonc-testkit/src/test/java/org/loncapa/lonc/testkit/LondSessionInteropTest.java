@@ -24,10 +24,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.loncapa.lonc.core.protocol.FailureKind;
 import org.loncapa.lonc.core.protocol.KeyMode;
 import org.loncapa.lonc.core.protocol.LineReader;
 import org.loncapa.lonc.core.protocol.LondSession;
+import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.loncapa.lonc.core.protocol.RealLocalKeyFiles;
 import org.loncapa.lonc.core.protocol.SessionAction;
 
@@ -236,6 +239,41 @@ class LondSessionInteropTest {
      * Applies a LondSession's actions over a blocking socket. Lines are read one byte at a time and
      * framed by lonc-core's {@link LineReader}, so nothing past a line (e.g. TLS) is consumed early.
      */
+    /** The session's version request (the default form of the switch) reaches FakeLond as such. */
+    @Test
+    void sessionSendsTheVersionRequestOfTheSwitch() throws Exception {
+        try (FakeLond lond = FakeLond.builder().lonIds("msul1").build().start();
+                Shell shell = open(lond, KeyMode.INSECURE, true)) {
+            SessionAction.Ready ready = shell.handshake();
+            assertEquals(489, ready.peerRevision());
+            assertEquals(ProtocolChoices.versionRequest("2.11.4"),
+                    lond.connection(0).controlLines().get(2));
+        }
+    }
+
+    /**
+     * Each form of the version request ({@code version} and {@code version:<lonVersion>}, the two
+     * settings of {@link ProtocolChoices#VERSION_REQUEST_WITH_OWN_VERSION}) is answered with lond's
+     * version, and the connection then works.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void eitherFormOfTheVersionRequestIsAnswered(boolean withOwnVersion) throws Exception {
+        String request = ProtocolChoices.versionRequest(withOwnVersion, "2.11.4");
+        assertEquals(withOwnVersion ? "version:2.11.4" : "version", request);
+        try (FakeLond lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").build().start();
+                LondTestClient c = LondTestClient.connect(lond)) {
+            c.hailInsecure(ProtocolChoices.insecureInit("2.11.4"));
+            String version = c.request(request);
+            assertEquals(lond.versionReply(), version);
+            assertEquals(489, ProtocolChoices.parseRevision(version));
+            assertEquals("ok", c.request(ProtocolChoices.setHost("msul1")));
+            c.ekey("msul1", "msua3");
+            assertEquals("hello", c.encryptedRequest(null, "echo:hello"));
+            assertEquals(request, lond.connection(0).controlLines().get(2));
+        }
+    }
+
     private static final class Shell implements AutoCloseable {
         private final LondSession session;
         private final FakeTicker ticker = new FakeTicker();

@@ -32,9 +32,13 @@ import org.loncapa.lonc.core.RemoteHost;
  * Any other field 5 is an error. Lines whose first non-blank character is {@code #} are comments;
  * blank lines and CRLF line ends are fine. Errors ({@link ConfigException}) name the file and
  * line: fewer than four fields, an empty id, domain, role or hostname, a lonID with characters
- * other than letters, digits, {@code _} and {@code -}, a hostname that is not a DNS name, and a
- * lonID that appears twice (the message names both lines). See {@link HostEntry} for the rules
- * on each field.
+ * other than letters, digits, {@code _} and {@code -}, and a hostname that is not a DNS name. See
+ * {@link HostEntry} for the rules on each field.
+ *
+ * <p>A lonID defined twice does not stop lonc (one repeated line must not take the cluster's
+ * connections down): a line identical to an earlier one is ignored, and a line that defines the
+ * lonID differently replaces the earlier definition, as in Perl, where the later line overwrote
+ * the hash entry. Either way {@link #warnings()} names both lines.
  *
  * <h2>Lookups</h2>
  * lonIDs are case-sensitive; hostnames are compared case-insensitively, as DNS does. Several
@@ -52,9 +56,11 @@ public final class HostTable {
     private final Map<String, List<String>> lonIdsByHost;
     /** First spelling of each hostname, in file order. */
     private final Set<String> hostnames;
+    private final List<String> warnings;
 
-    private HostTable(List<HostEntry> entries) {
+    private HostTable(List<HostEntry> entries, List<String> warnings) {
         this.entries = List.copyOf(entries);
+        this.warnings = List.copyOf(warnings);
         Map<String, HostEntry> ids = new LinkedHashMap<>();
         Map<String, List<String>> byHost = new HashMap<>();
         Set<String> names = new LinkedHashSet<>();
@@ -85,8 +91,9 @@ public final class HostTable {
     public static HostTable parse(Path file) throws ConfigException {
         Objects.requireNonNull(file, "file");
         List<String> lines = ConfigFiles.readLines(file);
-        List<HostEntry> entries = new ArrayList<>();
-        Map<String, HostEntry> seen = new HashMap<>();
+        // by lonID in file order; a redefinition takes the place of the line it replaces
+        Map<String, HostEntry> seen = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
             String line = lines.get(i).strip();
@@ -94,14 +101,20 @@ public final class HostTable {
                 continue;
             }
             HostEntry e = parseLine(line, file, lineNo);
-            HostEntry first = seen.putIfAbsent(e.lonId(), e);
-            if (first != null) {
-                throw new ConfigException(file, lineNo, "duplicate lonID " + e.lonId()
-                        + " (first defined on line " + first.line() + ")");
+            HostEntry earlier = seen.get(e.lonId());
+            if (earlier == null) {
+                seen.put(e.lonId(), e);
+            } else if (earlier.sameAs(e)) {
+                warnings.add(file + ":" + lineNo + ": lonID " + e.lonId() + " repeats line "
+                        + earlier.line() + "; the repeated line is ignored");
+            } else {
+                warnings.add(file + ":" + lineNo + ": lonID " + e.lonId() + " redefines line "
+                        + earlier.line() + "; line " + lineNo + " is used, as Perl uses the last"
+                        + " definition");
+                seen.put(e.lonId(), e);
             }
-            entries.add(e);
         }
-        return new HostTable(entries);
+        return new HostTable(new ArrayList<>(seen.values()), warnings);
     }
 
     private static HostEntry parseLine(String line, Path file, int lineNo) throws ConfigException {
@@ -161,7 +174,15 @@ public final class HostTable {
      * @throws IllegalArgumentException if two entries have the same lonID
      */
     public static HostTable of(List<HostEntry> entries) {
-        return new HostTable(entries);
+        return new HostTable(entries, List.of());
+    }
+
+    /**
+     * What {@link #parse} accepted but the operator should fix: each lonID defined on more than
+     * one line, naming both lines (file:line: prefix). Empty for a clean file. Unmodifiable.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The entry for {@code lonId} (case-sensitive), or empty. */

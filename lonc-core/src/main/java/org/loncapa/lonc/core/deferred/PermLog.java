@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code S:<client> :<request>}: lonc replayed it successfully ([SEED], spacing kept).
  * </ul>
  *
+ * <p>A request's trailing newline is not written: since loncnew 1.97 (2011) {@code LogPerm} does
+ * {@code chomp($message)} before writing {@code "$now:$message:$local\n"} [SRC], so an {@code S:}
+ * entry built from {@code $Transaction->getRequest()} (newline included) stays on one line, as
+ * here. Only loncnew before 1.97 split it over two lines.
+ *
  * <p>Differences from Perl, on purpose: the command is passed through {@link
- * Redaction#forLog(String, int)} (so {@code encrypt:} arguments never reach the file, and a
- * request's trailing newline no longer splits an {@code S:} entry over two lines, as Perl's
- * {@code $Transaction->getRequest()} with its {@code "\n"} did); and Perl's {@code
- * "S:$Transaction->getClient() :"} interpolates the object, not the method call, so its client
- * field was {@code LondTransaction=HASH(0x…)->getClient()}: here it is whatever the caller
+ * Redaction#forLog(String, int)}, so {@code encrypt:} arguments never reach the file; and Perl's
+ * {@code "S:$Transaction->getClient() :"} interpolates the object, not the method call, so its
+ * client field was {@code LondTransaction=HASH(0x…)->getClient()}: here it is whatever the caller
  * passes.
  *
  * <p>Each line is appended with one {@code write} on a file opened with {@code O_APPEND} and

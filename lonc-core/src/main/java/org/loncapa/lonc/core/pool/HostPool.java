@@ -220,12 +220,33 @@ public final class HostPool {
     }
 
     private boolean tooOld(LondConnection c, long now) {
-        return settings.maxLifetimeNanos() > 0 && now - c.createdAt >= settings.maxLifetimeNanos();
+        return c.maxLifetimeNanos > 0 && now - c.createdAt >= c.maxLifetimeNanos;
+    }
+
+    /** Share of maxConnectionLifetime by which one connection's lifetime may be shorter. */
+    static final double LIFETIME_JITTER = 0.10;
+
+    /**
+     * One connection's lifetime: between 90% and 100% of the setting, drawn from the engine's
+     * random, so that connections opened together are not all retired in the same tick.
+     */
+    private long jitteredLifetime() {
+        long max = settings.maxLifetimeNanos();
+        if (max <= 0) {
+            return 0;
+        }
+        return max - (long) (engine.random().nextDouble() * LIFETIME_JITTER * max);
     }
 
     /** Opens a connection if below the maximum and no other handshake is in progress. */
     private void maybeOpen(long now) {
-        if (state == HostState.DEAD || state == HostState.PAUSED || engine.isClosing()) {
+        if (engine.isClosing()) {
+            // no new connections during the drain: work that no connection is left to carry fails
+            // now instead of at the drain timeout
+            failQueueIfNoConnection(now);
+            return;
+        }
+        if (state == HostState.DEAD || state == HostState.PAUSED) {
             return;
         }
         if (connections.size() < settings.maxConnections() && handshaking < settings.maxHandshakes()) {
@@ -249,6 +270,7 @@ public final class HostPool {
                 settings.transactionTimeoutNanos()), engine.keyFiles(), engine.random());
         LondConnection c = new LondConnection(nextConnectionId++, this, session,
                 settings.maxReplyBytes(), now);
+        c.maxLifetimeNanos = jitteredLifetime();
         connections.add(c);
         handshaking++;
         c.starting(now);
@@ -400,6 +422,7 @@ public final class HostPool {
             if (probeFailed) {
                 scheduleProbe(now); // markDead schedules the first probe itself
             }
+            engine.checkDrained(); // markDead failed the queue: a closing engine may be done
             return;
         }
         if (wasHandshaking) {

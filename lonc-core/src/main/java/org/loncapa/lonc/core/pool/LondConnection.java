@@ -31,6 +31,8 @@ final class LondConnection implements EventLoop.Handler {
     final HostPool pool;
     final LondSession session;
     final long createdAt;
+    /** This connection's own lifetime (jittered by the pool), or 0 for none. */
+    long maxLifetimeNanos;
     private final LineReader reader;
     private final ArrayDeque<ByteBuffer> pendingWrites = new ArrayDeque<>();
     private SocketChannel channel;
@@ -117,6 +119,18 @@ final class LondConnection implements EventLoop.Handler {
         }
     }
 
+    /**
+     * {@link #onReady} threw (a bug, or a listener that threw): the loop closes the channel; the
+     * connection fails as after an I/O error, so that the pool forgets it and its transaction is
+     * answered {@code con_lost} now instead of at a timeout.
+     */
+    @Override
+    public void onFailed(RuntimeException error) {
+        long now = pool.engine().now();
+        apply(session.onError(FailureKind.IO, "internal error (" + error.getClass().getName()
+                + "), see the log", now), now);
+    }
+
     private void read(long now) throws IOException {
         ByteBuffer buf = pool.engine().readBuffer();
         buf.clear();
@@ -166,19 +180,27 @@ final class LondConnection implements EventLoop.Handler {
         apply(session.onTimer(now), now);
     }
 
-    /** Applies the session's actions, then reports the outcome to the pool. */
+    /**
+     * Applies the session's actions, then reports the outcome to the pool. {@code actions} is the
+     * session's own list: a write or TLS start that fails reports the failure through the session,
+     * which refills that list, so the rest of it is not read after such a failure.
+     */
     void apply(List<SessionAction> actions, long now) {
         SessionAction outcome = null;
         for (int i = 0; i < actions.size(); i++) {
             SessionAction a = actions.get(i);
             if (a instanceof SessionAction.SendLine s) {
-                write(s.line());
+                if (!write(s.line())) {
+                    return; // the failure has been applied and reported
+                }
             } else if (a instanceof SessionAction.Step s) {
                 if (log.isDebugEnabled()) {
                     log.debug("{} #{}: {}", pool.name(), id, s.description());
                 }
             } else if (a instanceof SessionAction.StartTls) {
-                startTls(now);
+                if (!startTls(now)) {
+                    return;
+                }
             } else {
                 outcome = a;
             }
@@ -204,14 +226,16 @@ final class LondConnection implements EventLoop.Handler {
         }
     }
 
-    private void startTls(long now) {
+    /** False if TLS could not start; the failure has then been applied and reported. */
+    private boolean startTls(long now) {
         if (pool.engine().sslContext() == null) {
             apply(session.onTlsFailed("ssl is not configured on this side", now), now);
-            return;
+            return false;
         }
         tls = new TlsPhase(this, pool.engine().sslContext(), pool.host().address(),
                 pool.host().port(), reader);
         tls.begin(now);
+        return !session.isClosed();
     }
 
     /** Called by the TLS phase when it is over (successfully or not). */
@@ -219,10 +243,13 @@ final class LondConnection implements EventLoop.Handler {
         tls = null;
     }
 
-    /** Writes raw bytes (used by the TLS phase). */
-    void writeRaw(ByteBuffer b) {
+    /**
+     * Writes raw bytes (also used by the TLS phase). False if the connection is closed or the write
+     * failed; a failure has then been applied (the session's action list refilled) and reported.
+     */
+    boolean writeRaw(ByteBuffer b) {
         if (channel == null || !channel.isOpen()) {
-            return;
+            return false;
         }
         if (pendingWrites.isEmpty()) {
             try {
@@ -230,7 +257,7 @@ final class LondConnection implements EventLoop.Handler {
             } catch (IOException e) {
                 long now = pool.engine().now();
                 apply(session.onError(FailureKind.IO, "write failed: " + e.getMessage(), now), now);
-                return;
+                return false;
             }
         }
         if (b.hasRemaining()) {
@@ -241,10 +268,11 @@ final class LondConnection implements EventLoop.Handler {
                 key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
             }
         }
+        return true;
     }
 
-    private void write(String line) {
-        writeRaw(ByteBuffer.wrap(WireText.encodeLine(line)));
+    private boolean write(String line) {
+        return writeRaw(ByteBuffer.wrap(WireText.encodeLine(line)));
     }
 
     private void flush() throws IOException {

@@ -436,7 +436,7 @@ public final class LondSession {
     }
 
     private void requestVersion(long now) {
-        sendStep(ProtocolChoices.VERSION_REQUEST, null, now);
+        sendStep(ProtocolChoices.versionRequest(params.lonVersion()), null, now);
         state = State.VERSION_REQUESTED;
     }
 

@@ -42,8 +42,28 @@ public final class ProtocolChoices {
     /** [RECALL, high] the only acceptable answer to the challenge echo and to {@code sethost}. */
     public static final String OK = "ok";
 
-    /** [RECALL, medium] The version request; the client does not append its own version. */
+    /** The keyword of the version request: {@code version}, alone or as {@code version:<x>}. */
     public static final String VERSION_REQUEST = "version";
+
+    /**
+     * [RECALL, medium] The switch between the two forms of the version request: false sends
+     * {@code version} alone (as recalled of lonc), true sends {@code version:<lonVersion>}. lond has
+     * kept a {@code $remoteVERSION} from the second field since rev 1.121 (2003) [SRC], so it may
+     * expect the client's version; it accepts both. Without a configured lonVersion the request is
+     * {@code version} either way.
+     */
+    public static final boolean VERSION_REQUEST_WITH_OWN_VERSION = false;
+
+    /** The version request as this build sends it ({@link #VERSION_REQUEST_WITH_OWN_VERSION}). */
+    public static String versionRequest(String lonVersion) {
+        return versionRequest(VERSION_REQUEST_WITH_OWN_VERSION, lonVersion);
+    }
+
+    /** The version request in either form; {@code version} alone when there is no version to send. */
+    public static String versionRequest(boolean withOwnVersion, String lonVersion) {
+        return withOwnVersion && lonVersion != null && !lonVersion.isEmpty()
+                ? VERSION_REQUEST + ":" + lonVersion : VERSION_REQUEST;
+    }
 
     /** [RECALL, high] The key request of insecure mode. */
     public static final String EKEY_REQUEST = "ekey";

@@ -18,6 +18,17 @@ public record RequestLine(String lonId, String command) {
         return new RequestLine(null, line);
     }
 
+    /**
+     * True if {@code command} is a sethost with an empty lonID ({@code sethost:} or
+     * {@code sethost::<cmd>}). Such a line names no host: lonc answers it {@code no_such_host}
+     * rather than let lond guess which lonID was meant.
+     */
+    public static boolean namesEmptyLonId(String command) {
+        return command.startsWith(ProtocolChoices.SETHOST_PREFIX)
+                && (command.length() == ProtocolChoices.SETHOST_PREFIX.length()
+                        || command.charAt(ProtocolChoices.SETHOST_PREFIX.length()) == ':');
+    }
+
     /** True if the command must travel encrypted. */
     public boolean encrypted() {
         return command.startsWith(EncFrame.ENCRYPT_PREFIX);

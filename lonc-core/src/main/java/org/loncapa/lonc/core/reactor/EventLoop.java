@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -37,6 +38,13 @@ public final class EventLoop implements AutoCloseable {
     /** Something registered with the selector. Called on the loop thread. */
     public interface Handler {
         void onReady(SelectionKey key);
+
+        /**
+         * {@link #onReady} threw {@code error}; the loop has cancelled the key and closes the
+         * channel. The handler tells whoever owns it (a connection leaves its pool). Default:
+         * nothing more.
+         */
+        default void onFailed(RuntimeException error) {}
     }
 
     private final Selector selector;
@@ -61,6 +69,10 @@ public final class EventLoop implements AutoCloseable {
     /** Tick handlers of other users of this loop, after {@link #onTick} (loop thread only). */
     private final List<Runnable> moreTicks = new ArrayList<>();
     private volatile boolean running = true;
+    /** Set when the loop thread leaves its loop; posts from then on are refused, see {@link #execute}. */
+    private volatile boolean stopping;
+    /** Loop thread only: the last tasks have run; even the loop thread's own posts are refused. */
+    private boolean drained;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     /**
@@ -89,12 +101,27 @@ public final class EventLoop implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
-    /** Runs {@code task} on the loop thread soon; safe from any thread. */
-    public void execute(Runnable task) {
-        tasks.add(task);
+    /**
+     * Runs {@code task} on the loop thread soon; safe from any thread.
+     *
+     * @return true if the task will run; false if the loop has stopped (or is stopping), in which
+     *     case the task never runs and the caller must answer its own waiters
+     */
+    public boolean execute(Runnable task) {
         Thread current = Thread.currentThread();
         if (current == thread) {
-            return;
+            // during the final drain a task may still post more; after it, nothing would run them
+            if (drained) {
+                return false;
+            }
+            tasks.add(task);
+            return true;
+        }
+        tasks.add(task);
+        // The loop sets stopping before its final drain: a task added before that is drained; one
+        // that the poster sees stopping for is taken back, unless the drain has already taken it.
+        if (stopping && tasks.remove(task)) {
+            return false;
         }
         if (current instanceof LoopThread other) {
             if (wakeState.compareAndSet(IDLE, DEFERRED)) {
@@ -104,6 +131,7 @@ public final class EventLoop implements AutoCloseable {
             // also when another loop has deferred the wake-up: this poster does not wait for it
             wakeup();
         }
+        return true;
     }
 
     /**
@@ -129,11 +157,12 @@ public final class EventLoop implements AutoCloseable {
 
     /**
      * Runs {@code task} on the loop thread; the future completes when it has run (exceptionally if
-     * it threw). Safe from any thread.
+     * it threw, or with a {@link RejectedExecutionException} at once if the loop has stopped and
+     * the task will never run). Safe from any thread.
      */
     public CompletableFuture<Void> submit(Runnable task) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        execute(() -> {
+        boolean accepted = execute(() -> {
             try {
                 task.run();
                 f.complete(null);
@@ -141,6 +170,10 @@ public final class EventLoop implements AutoCloseable {
                 f.completeExceptionally(e);
             }
         });
+        if (!accepted) {
+            f.completeExceptionally(new RejectedExecutionException(
+                    "event loop " + thread.getName() + " has stopped"));
+        }
         return f;
     }
 
@@ -202,7 +235,12 @@ public final class EventLoop implements AutoCloseable {
         } catch (IOException e) {
             log.error("event loop {} failed: {}", thread.getName(), e.toString(), e);
         } finally {
-            runTasks();
+            stopping = true;
+            Runnable r;
+            while ((r = tasks.poll()) != null) {
+                safely(r);
+            }
+            drained = true;
             closeDeregistered();
             try {
                 selector.close();
@@ -269,8 +307,13 @@ public final class EventLoop implements AutoCloseable {
             try {
                 h.onReady(key);
             } catch (RuntimeException e) {
-                log.error("handler {} failed", h, e);
-                key.cancel();
+                log.error("handler {} failed; closing its channel", h, e);
+                closeAfterDeregistration(key);
+                try {
+                    h.onFailed(e);
+                } catch (RuntimeException again) {
+                    log.error("handler {} failed while being told of its failure", h, again);
+                }
             }
         }
     }

@@ -212,9 +212,33 @@ class HostTableTest {
     }
 
     @Test
-    void duplicateLonIdNamesBothLines() throws Exception {
-        assertEquals(at(5) + "duplicate lonID msul1 (first defined on line 2)", failure(
-                "# t\nmsul1:msu:library:h1:10.0.0.1\nmsul2:msu:library:h2\n\nmsul1:msu:access:h3:https\n"));
+    void identicalRepeatedLineIsAcceptedWithAWarning() throws Exception {
+        HostTable t = parse("# t\nmsul1:msu:library:h1:10.0.0.1\nmsul2:msu:library:h2\n"
+                + "msul1 : msu : library : H1 : 10.0.0.1\n");
+        assertEquals(List.of("msul1", "msul2"), t.entries().stream().map(HostEntry::lonId).toList());
+        assertEquals(2, t.byLonId("msul1").get().line(), "the first of identical lines is kept");
+        assertEquals(List.of(at(4) + "lonID msul1 repeats line 2; the repeated line is ignored"),
+                t.warnings());
+    }
+
+    @Test
+    void conflictingDefinitionLastWinsAsInPerlAndNamesBothLines() throws Exception {
+        HostTable t = parse("# t\nmsul1:msu:library:h1:10.0.0.1\nmsul2:msu:library:h2\n\n"
+                + "msul1:msu:access:h3:https\n");
+        HostEntry e = t.byLonId("msul1").get();
+        assertEquals("h3", e.hostname());
+        assertEquals("access", e.role());
+        assertEquals(5, e.line());
+        assertEquals(2, t.size());
+        assertEquals(List.of(), t.lonIdsOf("h1"), "the replaced line is gone");
+        assertEquals(List.of("msul1"), t.lonIdsOf("h3"));
+        assertEquals(List.of(at(5) + "lonID msul1 redefines line 2; line 5 is used, as Perl uses the"
+                + " last definition"), t.warnings());
+    }
+
+    @Test
+    void cleanTableHasNoWarnings() throws Exception {
+        assertEquals(List.of(), parse("a:d:library:h1\nb:d:library:h2\n").warnings());
     }
 
     @Test

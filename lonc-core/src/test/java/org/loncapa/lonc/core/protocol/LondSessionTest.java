@@ -127,6 +127,20 @@ class LondSessionTest {
     }
 
     @Test
+    void versionRequestIsOneSwitchBetweenTwoForms() {
+        assertEquals("version", ProtocolChoices.versionRequest(false, "2.11.4"));
+        assertEquals("version:2.11.4", ProtocolChoices.versionRequest(true, "2.11.4"));
+        assertEquals("version", ProtocolChoices.versionRequest(true, null), "nothing to append");
+        assertEquals("version", ProtocolChoices.versionRequest(true, ""));
+        // the session sends what the switch says, also when a version is configured
+        LondSession s = session(KeyMode.INSECURE, true, "2.11.4");
+        connect(s);
+        s.onLine("43211125339768", now);
+        assertEquals(List.of(ProtocolChoices.VERSION_REQUEST_WITH_OWN_VERSION ? "version:2.11.4" : "version"),
+                sent(s.onLine("ok", now)));
+    }
+
+    @Test
     void encryptedRequestUsesTheDerivedKeyAndDecryptsReplies() throws Exception {
         LondSession s = insecureIdle(V_NEW);
         List<String> lines = sent(s.send(null, "encrypt:currentauth:msu:jdoe", now));
@@ -503,6 +517,101 @@ class LondSessionTest {
         assertInstanceOf(Ready.class, all.get(all.size() - 1));
     }
 
+    /**
+     * Why LondConnection.apply may write while it iterates the session's action list: a failed
+     * write reports the failure through the same session, which clears and refills that list. That
+     * is harmless only because a line to send (or the start of TLS) is always the last action of its
+     * list, and no list both sends and ends something (Failed, Ready, Reply). Random walks over every
+     * event in every mode check that this holds. (LondConnection also stops reading a list once a
+     * write or TLS start has failed, so it no longer depends on it.)
+     */
+    @Test
+    void aLineToSendIsAlwaysTheLastActionAndNeverBesideAnOutcome() {
+        java.util.Random rnd = new java.util.Random(20261202);
+        String[] lines = {"ok", "43211125339768", V_NEW, V_OLD, BUILDKEY, "refused", "ok:ssl",
+                "ok:local", "unable_to_set", "", "enc:zz", "junk reply"};
+        int lists = 0;
+        int idle = 0;
+        for (int walk = 0; walk < 2_500; walk++) {
+            KeyMode mode = KeyMode.values()[rnd.nextInt(KeyMode.values().length)];
+            boolean insecureOk = mode == KeyMode.INSECURE || rnd.nextBoolean();
+            LondSession s = session(mode, insecureOk, rnd.nextBoolean() ? "2.11.4" : null);
+            List<SessionAction> a = s.onConnectStarted(now);
+            for (int step = 0; step < 24 && !s.isClosed(); step++) {
+                try {
+                    int r = rnd.nextInt(100);
+                    a = r < 55 ? progress(s, rnd)
+                            : r < 75 ? s.onLine(lines[rnd.nextInt(lines.length)], now)
+                            : r < 80 ? s.onTlsKey(rnd.nextBoolean() ? "0123456789abcdef0123456789abcdef" : "bad", now)
+                            : r < 82 ? s.onTlsFailed("handshake failed", now)
+                            : r < 88 ? s.send(rnd.nextBoolean() ? null : "msul2", command(rnd), now)
+                            : r < 93 ? s.onTimer(now += rnd.nextInt(40) * SEC)
+                            : r < 95 ? s.onConnected(now)
+                            : r < 97 ? s.onPeerClosed(rnd.nextBoolean(), now)
+                            : r < 99 ? s.onError(FailureKind.IO, "write failed", now)
+                            : s.onConnectFailed("refused", now);
+                } catch (IllegalStateException notInThisState) {
+                    continue;
+                }
+                lists++;
+                if (s.isIdle()) {
+                    idle++;
+                }
+                String shown = a.toString();
+                int io = -1;
+                boolean outcome = false;
+                for (int i = 0; i < a.size(); i++) {
+                    SessionAction x = a.get(i);
+                    if (x instanceof SendLine || x instanceof SessionAction.StartTls) {
+                        assertEquals(-1, io, () -> "two lines to send in " + shown);
+                        io = i;
+                    } else if (x instanceof Failed || x instanceof Ready || x instanceof Reply) {
+                        outcome = true;
+                    }
+                }
+                if (io >= 0) {
+                    assertEquals(a.size() - 1, io, () -> "a line to send is not last in " + shown);
+                    assertFalse(outcome, () -> "a list both sends and ends: " + shown);
+                }
+            }
+        }
+        assertTrue(lists > 10_000 && idle > 1_000, "walked " + lists + " action lists, " + idle
+                + " of them leaving the session idle");
+    }
+
+    /** The event that moves the handshake or transaction on from the session's state. */
+    private List<SessionAction> progress(LondSession s, java.util.Random rnd) {
+        return switch (s.state()) {
+            case CONNECTING -> s.onConnected(now);
+            case TLS -> s.onTlsKey("0123456789abcdef0123456789abcdef", now);
+            case IDLE -> s.send(rnd.nextBoolean() ? null : "msul2", command(rnd), now);
+            default -> s.onLine(expectedLine(s, rnd), now);
+        };
+    }
+
+    private static String command(java.util.Random rnd) {
+        return switch (rnd.nextInt(3)) {
+            case 0 -> "ping";
+            case 1 -> "encrypt:echo:x";
+            default -> "sethost:msul2";
+        };
+    }
+
+    /** The line that moves the handshake or transaction on from the session's state. */
+    private static String expectedLine(LondSession s, java.util.Random rnd) {
+        return switch (s.state()) {
+            case INIT_SENT -> switch (s.mode()) {
+                case INSECURE -> "43211125339768";
+                case SSL -> "ok:ssl";
+                case LOCAL -> "ok:local";
+            };
+            case VERSION_REQUESTED -> rnd.nextBoolean() ? V_NEW : V_OLD;
+            case EKEY_SENT -> BUILDKEY;
+            case AWAITING_REPLY -> "a reply";
+            default -> "ok";
+        };
+    }
+
     @Test
     void requestLineParsing() {
         assertEquals(new RequestLine("msul2", "ping"), RequestLine.parse("sethost:msul2:ping"));
@@ -510,5 +619,10 @@ class LondSessionTest {
         assertEquals(new RequestLine(null, "ping"), RequestLine.parse("ping"));
         assertEquals(new RequestLine(null, "sethost:msul2"), RequestLine.parse("sethost:msul2"));
         assertTrue(RequestLine.parse("sethost:x:encrypt:y").encrypted());
+        assertTrue(RequestLine.namesEmptyLonId("sethost::ping"));
+        assertTrue(RequestLine.namesEmptyLonId("sethost:"));
+        assertFalse(RequestLine.namesEmptyLonId("sethost:msul1:ping"));
+        assertFalse(RequestLine.namesEmptyLonId("sethost:msul1"));
+        assertFalse(RequestLine.namesEmptyLonId("ping"));
     }
 }

@@ -201,6 +201,111 @@ class EventLoopTest {
         }
     }
 
+    @Test
+    void aHandlerThatThrowsHasItsChannelClosedAndIsTold() throws Exception {
+        EventLoop l = start("t-loop");
+        Path sock = dir.resolve("t");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            try (SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                SocketChannel accepted = server.accept();
+                CompletableFuture<RuntimeException> told = new CompletableFuture<>();
+                EventLoop.Handler h = new EventLoop.Handler() {
+                    @Override
+                    public void onReady(SelectionKey key) {
+                        throw new IllegalStateException("bug in a handler");
+                    }
+
+                    @Override
+                    public void onFailed(RuntimeException error) {
+                        told.complete(error);
+                    }
+                };
+                l.submit(() -> {
+                    try {
+                        l.register(accepted, SelectionKey.OP_READ, h);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }).get(30, TimeUnit.SECONDS);
+                client.write(ByteBuffer.wrap(new byte[] {'x', '\n'}));
+                assertEquals("bug in a handler", told.get(30, TimeUnit.SECONDS).getMessage());
+                // the peer sees the channel closed (EOF, or a reset as its byte was never read), not
+                // a connection left open until a timeout
+                CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return client.read(ByteBuffer.allocate(16)) < 0 ? "eof" : "data";
+                    } catch (IOException e) {
+                        return "reset";
+                    }
+                });
+                String seen = read.get(30, TimeUnit.SECONDS);
+                assertTrue(seen.equals("eof") || seen.equals("reset"), seen);
+                assertFalse(accepted.isOpen());
+                // the loop goes on serving
+                l.submit(() -> { }).get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void aTaskPostedAfterTheLoopStoppedIsRefusedAtOnce() throws Exception {
+        EventLoop l = start("t-loop");
+        l.close();
+        l.terminated().get(30, TimeUnit.SECONDS);
+        AtomicInteger ran = new AtomicInteger();
+        CompletableFuture<Void> f = l.submit(ran::incrementAndGet);
+        assertTrue(f.isCompletedExceptionally(), "completed at once, not left pending forever");
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> f.get(1, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof java.util.concurrent.RejectedExecutionException, e.toString());
+        assertFalse(l.execute(ran::incrementAndGet));
+        assertEquals(0, ran.get());
+    }
+
+    @Test
+    void aPostFromATerminationCallbackOnTheLoopThreadIsRefused() throws Exception {
+        EventLoop l = start("t-loop");
+        CompletableFuture<CompletableFuture<Void>> posted = new CompletableFuture<>();
+        l.terminated().thenRun(() -> posted.complete(l.submit(() -> { })));
+        l.close();
+        CompletableFuture<Void> f = posted.get(30, TimeUnit.SECONDS);
+        assertTrue(f.isCompletedExceptionally());
+    }
+
+    /** Posts racing with the loop's end: each task runs exactly once or is refused, none is lost. */
+    @Test
+    void everyTaskPostedWhileTheLoopStopsRunsOrIsRefused() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            EventLoop l = new EventLoop("t-race", HOUR, () -> { });
+            l.start();
+            AtomicInteger ran = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            int perThread = 2_000;
+            List<Thread> posters = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int t = 0; t < 2; t++) {
+                Thread p = new Thread(() -> {
+                    await(go);
+                    for (int i = 0; i < perThread; i++) {
+                        if (!l.execute(ran::incrementAndGet)) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                });
+                p.start();
+                posters.add(p);
+            }
+            go.countDown();
+            l.close();
+            for (Thread p : posters) {
+                p.join(30_000);
+            }
+            l.terminated().get(30, TimeUnit.SECONDS);
+            assertEquals(2 * perThread, ran.get() + refused.get(), "round " + round);
+        }
+    }
+
     private static void await(CountDownLatch l) {
         try {
             l.await(30, TimeUnit.SECONDS);
