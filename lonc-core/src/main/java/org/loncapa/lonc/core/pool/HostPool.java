@@ -243,7 +243,7 @@ public final class HostPool {
         if (engine.isClosing()) {
             // no new connections during the drain: work that no connection is left to carry fails
             // now instead of at the drain timeout
-            failQueueIfNoConnection(now);
+            failQueueIfNoConnection(now, false);
             return;
         }
         if (state == HostState.DEAD || state == HostState.PAUSED) {
