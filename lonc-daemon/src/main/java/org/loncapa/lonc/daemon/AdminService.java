@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code {"cmd":"deferred-flush","host":h}}</td><td>replay a host's delayed transactions now</td></tr>
  *   <tr><td>{@code {"cmd":"deferred-hold","file":f}}, {@code deferred-release}, {@code deferred-delete}</td>
  *       <td>move one delayed file to hold / back / delete it</td></tr>
+ *   <tr><td>{@code {"cmd":"metrics"}}</td><td>OpenMetrics text in {@code "text"} (what
+ *       {@code /metrics} serves when {@code metricsPort} is set)</td></tr>
  *   <tr><td>{@code {"cmd":"help"}}</td><td>this list</td></tr>
  * </table>
  *
@@ -51,7 +53,7 @@ final class AdminService implements LineService {
 
     static final List<String> COMMANDS = List.of("status", "reset", "pause", "resume", "close",
             "reload", "write-status", "txlog", "debug", "deferred-list", "deferred-flush",
-            "deferred-hold", "deferred-release", "deferred-delete", "help");
+            "deferred-hold", "deferred-release", "deferred-delete", "metrics", "help");
 
     private final LoncDaemon daemon;
     private final ObjectMapper json = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
@@ -73,7 +75,8 @@ final class AdminService implements LineService {
         }
         String cmd = req.path("cmd").asText();
         String host = req.path("host").isTextual() ? req.path("host").asText() : null;
-        if (!cmd.equals("status") && !cmd.equals("help") && !cmd.equals("deferred-list")) {
+        if (!cmd.equals("status") && !cmd.equals("help") && !cmd.equals("deferred-list")
+                && !cmd.equals("metrics")) {
             log.info("Admin request '{}' from {}{}", cmd, peer, host == null ? "" : " for " + host);
         }
         try {
@@ -165,6 +168,13 @@ final class AdminService implements LineService {
                     return found ? ok() : error("no such delayed file: " + file);
                 });
             }
+            case "metrics":
+                return onControl(() -> {
+                    Map<String, Object> m = ok();
+                    m.put("contentType", org.loncapa.lonc.core.OpenMetrics.CONTENT_TYPE);
+                    m.put("text", daemon.metricsText());
+                    return m;
+                });
             case "help": {
                 Map<String, Object> m = ok();
                 m.put("commands", COMMANDS);

@@ -195,7 +195,8 @@ public final class Main implements Callable<Integer> {
                     + " reply. Commands: status [host], reset [host], pause <host>, resume <host>,"
                     + " close <host>, reload, write-status, txlog [on|off], debug [on|off],"
                     + " deferred-list [host], deferred-flush <host>, deferred-hold <file>,"
-                    + " deferred-release <file>, deferred-delete <file>, help; or a raw JSON object.")
+                    + " deferred-release <file>, deferred-delete <file>, metrics (prints the"
+                    + " OpenMetrics text itself), help; or a raw JSON object.")
     static final class Admin implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigMixin cfg;
@@ -267,6 +268,11 @@ public final class Main implements Callable<Integer> {
             } catch (IOException e) {
                 spec.commandLine().getOut().println(reply);
                 return LoncDaemon.EXIT_FAILURE;
+            }
+            if (n.path("ok").asBoolean(false) && n.path("text").isTextual() && n.has("contentType")) {
+                spec.commandLine().getOut().print(n.path("text").asText()); // metrics: the text as served
+                spec.commandLine().getOut().flush();
+                return LoncDaemon.EXIT_OK;
             }
             spec.commandLine().getOut().println(json.enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));
