@@ -110,6 +110,12 @@ class DistributionIT {
         assertEquals(0, v.exitValue(), out);
         assertTrue(out.startsWith("lonc-daemon " + VERSION), out);
 
+        Process cds = new ProcessBuilder(lonc.toString(), "cds-archive").redirectErrorStream(true).start();
+        String cdsOut = new String(cds.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(cds.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, cds.exitValue(), cdsOut);
+        assertTrue(Files.size(home.resolve("lonc.jsa")) > 0, cdsOut);
+
         try (FakeLond lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").allowInsecure(true).build()) {
             lond.start();
             Path node = tmp.resolve("node");
@@ -137,6 +143,9 @@ class DistributionIT {
                 String cmdline = ProcessHandle.of(d.pid()).flatMap(p -> p.info().commandLine()).orElse("");
                 assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:+ExitOnOutOfMemoryError"), cmdline);
                 assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:+UseSerialGC"), cmdline);
+                assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:SharedArchiveFile=" + home.resolve("lonc.jsa")),
+                        "the archive is used once it exists: " + cmdline);
+                assertFalse(read(log).contains("warning"), () -> "no JVM warning: " + read(log));
             } finally {
                 d.destroy(); // SIGTERM: drain and exit 0
                 assertTrue(d.waitFor(30, TimeUnit.SECONDS), () -> "no exit after TERM: " + read(log));

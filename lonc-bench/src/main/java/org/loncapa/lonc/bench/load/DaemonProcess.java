@@ -61,6 +61,25 @@ public final class DaemonProcess implements AutoCloseable {
             "--add-opens=jdk.net/jdk.net=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
 
     /**
+     * Starts the daemon through the distribution's launcher ({@code bin/lonc run ...}) with the
+     * launcher's own JVM options; {@code extraJvmOptions} go to it as {@code LONC_JAVA_OPTS}.
+     */
+    public static DaemonProcess startLauncher(ClusterFiles files, Path launcher, List<String> extraJvmOptions,
+            List<String> settings) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "run", "--config", files.config().toString()));
+        for (String s : settings) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(files.dir().resolve("daemon.out").toFile());
+        b.environment().put("LONC_JAVA_OPTS", String.join(" ", extraJvmOptions));
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        long t0 = System.nanoTime();
+        return new DaemonProcess(b.start(), files, t0);
+    }
+
+    /**
      * Starts {@link ReferenceRelay} instead of the daemon, on the same files' socket directory.
      *
      * @param threads 1: front end on the engine's thread; 2: a front-end thread of its own
