@@ -38,6 +38,11 @@ public interface Transport extends AutoCloseable {
     /** A status snapshot of every host, in configuration order. */
     List<HostStatus> status() throws IOException;
 
+    /** OpenMetrics text of every host: by default rendered from {@link #status()}. */
+    default String metrics() throws IOException {
+        return org.loncapa.lonc.core.OpenMetrics.render(status());
+    }
+
     /** Human-readable description for logs and the CLI, e.g. {@code embedded engine}. */
     String describe();
 
