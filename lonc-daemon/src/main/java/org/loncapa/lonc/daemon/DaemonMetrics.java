@@ -50,17 +50,7 @@ final class DaemonMetrics {
      */
     String render(List<HostStatus> hosts, List<DeferredReplayer.Item> deferredItems,
             Map<String, Long> frontEnd, Instant now) {
-        Map<String, long[]> backlog = new HashMap<>(); // host -> {pending, oldest seconds}
-        if (deferredItems != null) {
-            for (DeferredReplayer.Item i : deferredItems) {
-                if (i.held() || i.host() == null) {
-                    continue;
-                }
-                long[] b = backlog.computeIfAbsent(i.host(), h -> new long[] {0, 0});
-                b[0]++;
-                b[1] = Math.max(b[1], i.age().toSeconds());
-            }
-        }
+        Map<String, long[]> backlog = deferredItems == null ? Map.of() : backlog(deferredItems);
         Map<String, OpenMetrics.Extra> extras = new HashMap<>();
         for (HostStatus s : hosts) {
             LongAdder n = noSuchHost.get(s.name());
@@ -76,6 +66,20 @@ final class DaemonMetrics {
             }
         });
         return OpenMetrics.render(hosts, extras, global);
+    }
+
+    /** Pending (not held) delayed transactions per host: {count, oldest age in seconds}. */
+    static Map<String, long[]> backlog(List<DeferredReplayer.Item> items) {
+        Map<String, long[]> backlog = new HashMap<>();
+        for (DeferredReplayer.Item i : items) {
+            if (i.held() || i.host() == null) {
+                continue;
+            }
+            long[] b = backlog.computeIfAbsent(i.host(), h -> new long[] {0, 0});
+            b[0]++;
+            b[1] = Math.max(b[1], i.age().toSeconds());
+        }
+        return backlog;
     }
 
     /**

@@ -596,7 +596,7 @@ public final class LoncDaemon implements AutoCloseable {
     // ------------------------------------------------------------------ operator actions
 
     /**
-     * Writes loncstatus.txt and loncstatus.json.
+     * Writes loncstatus.txt, loncstatus.json and loncstatus.html.
      *
      * @return the text file's path
      */
@@ -609,6 +609,8 @@ public final class LoncDaemon implements AutoCloseable {
             try {
                 StatusReport.writeAtomically(statusFile(), text);
                 StatusReport.writeAtomically(statusJsonFile(), statusReport().toJson(statusDocument(all)));
+                StatusReport.writeAtomically(StatusPage.file(statusFile()), StatusPage.html(localtime, pid,
+                        version(), conf.lonHostID(), settings.count(Setting.RETRIES), all, deferredByHost()));
             } catch (IOException e) {
                 log.warn("Cannot write the status files {}: {}", statusFile(), e.toString());
             }
@@ -658,6 +660,16 @@ public final class LoncDaemon implements AutoCloseable {
             log.warn("Metrics: cannot read the deferred store: {}", e.toString());
         }
         return metrics.render(all, items, frontEnd.counters(), Instant.now(clock));
+    }
+
+    /** Pending delayed transactions per host: {count, oldest age in seconds}; null if unreadable. */
+    private Map<String, long[]> deferredByHost() {
+        try {
+            return DaemonMetrics.backlog(deferred.listAll());
+        } catch (IOException e) {
+            log.warn("Status page: cannot read the deferred store: {}", e.toString());
+            return null;
+        }
     }
 
     /** The daemon's own counters (requests answered no_such_host by a host socket). */
