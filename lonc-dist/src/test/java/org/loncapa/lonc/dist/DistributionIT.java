@@ -50,6 +50,7 @@ class DistributionIT {
         assertTrue(t.get(TOP + "bin/lonc").text().startsWith("#!/bin/sh\n"));
         assertTrue(t.get(TOP + "conf/lonc.properties").text().contains("#metricsPort = 0"));
         assertTrue(t.get(TOP + "lonc.service").text().contains("ExecStart=/opt/lonc/bin/lonc run"));
+        assertTrue(t.get(TOP + "lonc.service").text().contains("CacheDirectory=lonc"));
         assertTrue(t.containsKey(TOP + "docs/operations.md"));
         assertTrue(t.containsKey(TOP + "README.md"));
         List<String> lib = t.keySet().stream().filter(n -> n.startsWith(TOP + "lib/") && !n.endsWith("/"))
@@ -110,12 +111,6 @@ class DistributionIT {
         assertEquals(0, v.exitValue(), out);
         assertTrue(out.startsWith("lonc-daemon " + VERSION), out);
 
-        Process cds = new ProcessBuilder(lonc.toString(), "cds-archive").redirectErrorStream(true).start();
-        String cdsOut = new String(cds.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(cds.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, cds.exitValue(), cdsOut);
-        assertTrue(Files.size(home.resolve("lonc.jsa")) > 0, cdsOut);
-
         try (FakeLond lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").allowInsecure(true).build()) {
             lond.start();
             Path node = tmp.resolve("node");
@@ -123,35 +118,45 @@ class DistributionIT {
             Path conf = sandbox.writeConfig();
             sandbox.writeHostsTab("msua3:msu:access:me.example.edu:127.0.0.1",
                     "msul1:msu:library:a.example.edu:127.0.0.1");
-            Path log = tmp.resolve("daemon.out");
-            Process d = new ProcessBuilder(lonc.toString(), "run", "--config", conf.toString(),
-                    "--settings", home.resolve("conf/lonc.properties").toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                Path socket = sandbox.sockets().resolve("a.example.edu");
-                Path admin = sandbox.sockets().resolve(".lonc-admin");
-                Await.until("the daemon's sockets", Duration.ofSeconds(60),
-                        () -> !d.isAlive() || Files.exists(admin));
-                assertTrue(d.isAlive(), () -> "the daemon exited: " + read(log));
-                assertEquals("msul1", request(socket, "sethost:msul1:ping"));
-                assertEquals("hi", request(socket, "sethost:msul1:echo:hi"));
-                String metrics = request(admin, "{\"cmd\":\"metrics\"}");
-                assertTrue(metrics.contains("\"ok\":true"), metrics);
-                String text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics).path("text").asText();
-                assertEquals(2, OpenMetricsReader.parse(text).value("lonc_requests_total", "host", "a.example.edu"));
-                // the launcher's JVM options reached the daemon's JVM
-                String cmdline = ProcessHandle.of(d.pid()).flatMap(p -> p.info().commandLine()).orElse("");
-                assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:+ExitOnOutOfMemoryError"), cmdline);
-                assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:+UseSerialGC"), cmdline);
-                assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:SharedArchiveFile=" + home.resolve("lonc.jsa")),
-                        "the archive is used once it exists: " + cmdline);
-                assertFalse(read(log).contains("warning"), () -> "no JVM warning: " + read(log));
-            } finally {
-                d.destroy(); // SIGTERM: drain and exit 0
-                assertTrue(d.waitFor(30, TimeUnit.SECONDS), () -> "no exit after TERM: " + read(log));
+            Path cds = home.resolve("cds");
+            // first run: the class-data archive is written when the daemon exits; second run: used
+            runOnce(lonc, home, sandbox, conf, tmp.resolve("daemon1.out"), "-XX:ArchiveClassesAtExit=" + cds);
+            try (var files = Files.list(cds)) {
+                assertEquals(1, files.filter(f -> f.getFileName().toString().endsWith(".jsa")).count());
             }
-            assertEquals(0, d.exitValue(), () -> read(log));
+            runOnce(lonc, home, sandbox, conf, tmp.resolve("daemon2.out"), "-XX:SharedArchiveFile=" + cds);
         }
+    }
+
+    /** Runs the daemon from the launcher, sends it requests, checks its metrics and stops it. */
+    private static void runOnce(Path lonc, Path home, LoncapaSandbox sandbox, Path conf, Path log, String cdsOption)
+            throws Exception {
+        Process d = new ProcessBuilder(lonc.toString(), "run", "--config", conf.toString(),
+                "--settings", home.resolve("conf/lonc.properties").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Path socket = sandbox.sockets().resolve("a.example.edu");
+            Path admin = sandbox.sockets().resolve(".lonc-admin");
+            Await.until("the daemon's sockets", Duration.ofSeconds(60),
+                    () -> !d.isAlive() || Files.exists(admin));
+            assertTrue(d.isAlive(), () -> "the daemon exited: " + read(log));
+            assertEquals("msul1", request(socket, "sethost:msul1:ping"));
+            assertEquals("hi", request(socket, "sethost:msul1:echo:hi"));
+            String metrics = request(admin, "{\"cmd\":\"metrics\"}");
+            assertTrue(metrics.contains("\"ok\":true"), metrics);
+            String text = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics).path("text").asText();
+            assertEquals(2, OpenMetricsReader.parse(text).value("lonc_requests_total", "host", "a.example.edu"));
+            // the launcher's JVM options reached the daemon's JVM
+            String cmdline = ProcessHandle.of(d.pid()).flatMap(p -> p.info().commandLine()).orElse("");
+            assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:+ExitOnOutOfMemoryError"), cmdline);
+            assertTrue(cmdline.isEmpty() || cmdline.contains("-XX:+UseSerialGC"), cmdline);
+            assertTrue(cmdline.isEmpty() || cmdline.contains(cdsOption), cdsOption + ": " + cmdline);
+            assertFalse(read(log).contains("warning"), () -> "no JVM warning: " + read(log));
+        } finally {
+            d.destroy(); // SIGTERM: drain and exit 0
+            assertTrue(d.waitFor(30, TimeUnit.SECONDS), () -> "no exit after TERM: " + read(log));
+        }
+        assertEquals(0, d.exitValue(), () -> read(log));
     }
 
     private Path unpack() throws IOException {
