@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DaemonProcess implements AutoCloseable {
     /**
-     * JVM options used when none are given: those of the systemd unit that the operations guide
-     * installs ({@code lonc-daemon/src/main/dist/lonc.service}), so that figures are those of a
-     * daemon run as documented.
+     * JVM options used when none are given: those the systemd unit gave before it ran the
+     * distribution's launcher, kept so that figures compare with earlier ones. {@code --launcher}
+     * measures a daemon run as now documented (bin/lonc and its options).
      */
     public static final List<String> DEFAULT_JVM_OPTIONS =
             List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
