@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *       <td>pause a host (its requests get con_lost, its connections close) / end the pause</td></tr>
  *   <tr><td>{@code {"cmd":"close","host":h}}</td><td>close the host's lond connections</td></tr>
  *   <tr><td>{@code {"cmd":"reload"}}</td><td>what SIGHUP does; the reply lists what changed</td></tr>
- *   <tr><td>{@code {"cmd":"write-status"}}</td><td>rewrite loncstatus.txt/.json</td></tr>
+ *   <tr><td>{@code {"cmd":"write-status"}}</td><td>rewrite loncstatus.txt/.json/.html</td></tr>
  *   <tr><td>{@code {"cmd":"txlog"[,"on":b]}}, {@code {"cmd":"debug"[,"on":b]}}</td>
  *       <td>set or toggle transaction / debug logging (SIGUSR2 / SIGINT)</td></tr>
  *   <tr><td>{@code {"cmd":"deferred-list"[,"host":h]}}</td><td>delayed transactions (no secrets)</td></tr>

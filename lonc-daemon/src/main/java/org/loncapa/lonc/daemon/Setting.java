@@ -100,7 +100,7 @@ public enum Setting {
 
     // ---------------------------------------------------------------- operations
     STATUS_INTERVAL("statusInterval", Kind.DURATION_OR_OFF, "0", "duration, 0 = off",
-            "Also rewrite loncstatus.txt/.json this often (they are always written at start, on"
+            "Also rewrite loncstatus.txt/.json/.html this often (they are always written at start, on"
                     + " USR1 and on reload)."),
     METRICS_PORT("metricsPort", Kind.PORT, "0", "TCP port, 0 = off",
             "Serve the OpenMetrics text (as the admin command 'metrics' gives it) at"
