@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
             "connection engine) or through a running lonc daemon (--daemon).",
             "The reply line is printed alone on stdout; messages go to stderr."},
         subcommands = {PingCommand.class, SendCommand.class, CriticalCommand.class,
-            StatusCommand.class, DeferredCommand.class, ProbeCommand.class,
+            StatusCommand.class, MetricsCommand.class, DeferredCommand.class, ProbeCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -79,6 +79,14 @@ class CliRealDaemonTest {
         assertTrue(table.out().contains("s1.example.edu") && table.out().contains("me.example.edu"),
                 table.out());
 
+        Run metrics = lonc("metrics");
+        assertEquals(0, metrics.code(), metrics.err());
+        org.loncapa.lonc.testkit.OpenMetricsReader m = org.loncapa.lonc.testkit.OpenMetricsReader.parse(metrics.out());
+        assertEquals(2, m.value("lonc_requests_total", "host", "s1.example.edu"), "ping and send");
+        assertEquals(2, m.value("lonc_replies_total", "host", "s1.example.edu", "kind", "answer"));
+        assertEquals(0, m.value("lonc_replies_total", "host", "s1.example.edu", "kind", "no_such_host"),
+                "an unknown lonID is answered by the client itself, without asking the daemon");
+
         lond.shutdown();
         lond.closeAllConnections(); // the daemon's pooled connections go too: the host is down
         Run critical = lonc("critical", "msul1", "put:msu:jdoe:x=1");

@@ -87,6 +87,11 @@ public final class SoakRun implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the fault schedule. Default: ${DEFAULT-VALUE}.")
     long seed = 7;
 
+    @Option(names = "--launcher", paramLabel = "<bin/lonc>", description = "Start the daemon with the distribution's"
+            + " launcher and its JVM options (--daemon-jvm-opts then only adds to them; give \"\" for none)."
+            + " Default: java -cp with --daemon-jvm-opts.")
+    java.nio.file.Path launcher;
+
     @Option(names = "--daemon-classpath", description = "Classpath of the daemon. Default: this jar.")
     String daemonClasspath;
 
@@ -140,7 +145,8 @@ public final class SoakRun implements Callable<Integer> {
             List<String> settings = new ArrayList<>(SOAK_SETTINGS);
             settings.addAll(daemonSettings);
             List<String> jvm = daemonJvmOpts.isBlank() ? List.of() : List.of(daemonJvmOpts.trim().split("\\s+"));
-            try (DaemonProcess d = DaemonProcess.start(files,
+            try (DaemonProcess d = launcher != null ? DaemonProcess.startLauncher(files, launcher, jvm, settings)
+                    : DaemonProcess.start(files,
                     daemonClasspath != null ? daemonClasspath : System.getProperty("java.class.path"), jvm, settings)) {
                 d.awaitSocket(files.socket(hostList.get(0).name()), Duration.ofSeconds(60));
                 out.printf("daemon pid %d, %d hosts, %s; settings %s%n", d.pid(), hosts, daemonJvmOpts, settings);

@@ -556,6 +556,16 @@ public final class LoncClient implements AutoCloseable {
     }
 
     /**
+     * The metrics of every host as OpenMetrics text ({@code org.loncapa.lonc.core.OpenMetrics}):
+     * embedded, rendered from {@link #status()}; daemon, the daemon's own {@code metrics} answer.
+     *
+     * @throws IOException if the daemon cannot be asked
+     */
+    public String metrics() throws IOException {
+        return transport.metrics();
+    }
+
+    /**
      * The status of one host, named by its DNS hostname or by one of its lonIDs.
      *
      * @throws IOException if the daemon cannot be asked

@@ -27,12 +27,36 @@ import java.util.List;
  * @param latencyP90Micros 90th percentile, microseconds
  * @param latencyP99Micros 99th percentile, microseconds
  * @param latencyBuckets counts per power-of-two microsecond bucket (bucket i holds [2^i, 2^(i+1)))
+ * @param opens lond connections opened (attempts: each TCP connect started)
+ * @param londErrors of the {@code replies}, how many began with each of {@link #LOND_ERROR_WORDS}
+ *     (lond refusing the request rather than answering it); may be shorter (older daemons)
+ * @param latencySumMicros sum of the latencies counted in {@code latencyBuckets}, microseconds
  */
 public record HostStatus(String name, List<String> lonIds, HostState state, String keyMode,
         String peerVersion, int active, int idle, int connecting, int queued, int retriesLeft,
         long nextProbeMillis, long requests, long replies, long failures, long timeouts, long conLost,
         long busy, long latencyP50Micros, long latencyP90Micros, long latencyP99Micros,
-        long[] latencyBuckets) {
+        long[] latencyBuckets, long opens, long[] londErrors, long latencySumMicros) {
+
+    /** lond's refusal words, in the order of {@link #londErrors()}. */
+    public static final List<String> LOND_ERROR_WORDS = List.of("refused", "rejected", "unknown_cmd",
+            "unable_to_set");
+
+    /** A snapshot without connection-open and refusal counts (as older daemons report it). */
+    public HostStatus(String name, List<String> lonIds, HostState state, String keyMode,
+            String peerVersion, int active, int idle, int connecting, int queued, int retriesLeft,
+            long nextProbeMillis, long requests, long replies, long failures, long timeouts, long conLost,
+            long busy, long latencyP50Micros, long latencyP90Micros, long latencyP99Micros,
+            long[] latencyBuckets) {
+        this(name, lonIds, state, keyMode, peerVersion, active, idle, connecting, queued, retriesLeft,
+                nextProbeMillis, requests, replies, failures, timeouts, conLost, busy, latencyP50Micros,
+                latencyP90Micros, latencyP99Micros, latencyBuckets, 0, new long[0], 0);
+    }
+
+    /** How many replies began with {@code LOND_ERROR_WORDS.get(i)}; 0 if not reported. */
+    public long londErrors(int i) {
+        return londErrors == null || i >= londErrors.length ? 0 : londErrors[i];
+    }
 
     /** All connections of the host. */
     public int connections() {

@@ -34,13 +34,15 @@ import org.slf4j.LoggerFactory;
  *       <td>pause a host (its requests get con_lost, its connections close) / end the pause</td></tr>
  *   <tr><td>{@code {"cmd":"close","host":h}}</td><td>close the host's lond connections</td></tr>
  *   <tr><td>{@code {"cmd":"reload"}}</td><td>what SIGHUP does; the reply lists what changed</td></tr>
- *   <tr><td>{@code {"cmd":"write-status"}}</td><td>rewrite loncstatus.txt/.json</td></tr>
+ *   <tr><td>{@code {"cmd":"write-status"}}</td><td>rewrite loncstatus.txt/.json/.html</td></tr>
  *   <tr><td>{@code {"cmd":"txlog"[,"on":b]}}, {@code {"cmd":"debug"[,"on":b]}}</td>
  *       <td>set or toggle transaction / debug logging (SIGUSR2 / SIGINT)</td></tr>
  *   <tr><td>{@code {"cmd":"deferred-list"[,"host":h]}}</td><td>delayed transactions (no secrets)</td></tr>
  *   <tr><td>{@code {"cmd":"deferred-flush","host":h}}</td><td>replay a host's delayed transactions now</td></tr>
  *   <tr><td>{@code {"cmd":"deferred-hold","file":f}}, {@code deferred-release}, {@code deferred-delete}</td>
  *       <td>move one delayed file to hold / back / delete it</td></tr>
+ *   <tr><td>{@code {"cmd":"metrics"}}</td><td>OpenMetrics text in {@code "text"} (what
+ *       {@code /metrics} serves when {@code metricsPort} is set)</td></tr>
  *   <tr><td>{@code {"cmd":"help"}}</td><td>this list</td></tr>
  * </table>
  *
@@ -52,7 +54,7 @@ final class AdminService implements LineService {
 
     static final List<String> COMMANDS = List.of("status", "reset", "pause", "resume", "close",
             "reload", "write-status", "txlog", "debug", "deferred-list", "deferred-flush",
-            "deferred-hold", "deferred-release", "deferred-delete", "help");
+            "deferred-hold", "deferred-release", "deferred-delete", "metrics", "help");
 
     private final LoncDaemon daemon;
     /** Duplicate keys are an error: {"cmd":"status","cmd":"reload"} must not run whichever is last. */
@@ -76,7 +78,8 @@ final class AdminService implements LineService {
         }
         String cmd = req.path("cmd").asText();
         String host = req.path("host").isTextual() ? req.path("host").asText() : null;
-        if (!cmd.equals("status") && !cmd.equals("help") && !cmd.equals("deferred-list")) {
+        if (!cmd.equals("status") && !cmd.equals("help") && !cmd.equals("deferred-list")
+                && !cmd.equals("metrics")) {
             log.info("Admin request '{}' from {}{}", cmd, peer, host == null ? "" : " for " + host);
         }
         try {
@@ -168,6 +171,13 @@ final class AdminService implements LineService {
                     return found ? ok() : error("no such delayed file: " + file);
                 });
             }
+            case "metrics":
+                return onControl(() -> {
+                    Map<String, Object> m = ok();
+                    m.put("contentType", org.loncapa.lonc.core.OpenMetrics.CONTENT_TYPE);
+                    m.put("text", daemon.metricsText());
+                    return m;
+                });
             case "help": {
                 Map<String, Object> m = ok();
                 m.put("commands", COMMANDS);

@@ -135,6 +135,16 @@ public final class DaemonSettings {
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("expected a whole number, got '" + v + "'");
                 }
+            case PORT:
+                try {
+                    int n = Integer.parseInt(v);
+                    if (n < 0 || n > 65535) {
+                        throw new IllegalArgumentException("must be a TCP port, 1 to 65535 (0 = off), got " + v);
+                    }
+                    return n;
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("expected a TCP port number (0 = off), got '" + v + "'");
+                }
             case DURATION:
             case DURATION_OR_OFF: {
                 Duration d = duration(v);
@@ -231,6 +241,11 @@ public final class DaemonSettings {
     /** The value as parsed (Integer, Duration, Long, Boolean, String or List). */
     public Object value(Setting s) {
         return values.get(s);
+    }
+
+    /** A PORT setting: 0 means off. */
+    public int port(Setting s) {
+        return (Integer) values.get(s);
     }
 
     public int count(Setting s) {

@@ -58,6 +58,7 @@ final class HostService implements LineService {
             String host = r.lonId() == null ? target.hostName()
                     : engine.hostOf(r.lonId()).map(RemoteHost::name).orElse(null);
             if (host == null) {
+                daemon.metrics().noSuchHost(target.hostName());
                 return CompletableFuture.completedFuture(ReplyTokens.NO_SUCH_HOST);
             }
             if (cmd.equals(RESET_RETRIES)) {
@@ -78,6 +79,9 @@ final class HostService implements LineService {
         CompletableFuture<String> f = target.lonId() != null && r.lonId() == null
                 ? engine.submit(target.lonId(), cmd)
                 : engine.submitLine(target.hostName(), line);
+        if (f.isDone() && ReplyTokens.NO_SUCH_HOST.equals(f.getNow(null))) {
+            daemon.metrics().noSuchHost(target.hostName());
+        }
         if (logIt) {
             f.thenAccept(reply -> log.info("Reply from lond to '{}' on {}: {} ({} ms)", name,
                     target.hostName(), replyForLog(reply),

@@ -211,6 +211,8 @@ public final class LoncDaemon implements AutoCloseable {
     private DeferredReplayer deferred;
     private FrontEnd frontEnd;
     private PidFile pidFile;
+    private final DaemonMetrics metrics = new DaemonMetrics();
+    private DaemonMetrics.Http metricsHttp;
     /** Created on first use: Jackson's start-up (~375 classes) stays off the first request's path. */
     private StatusReport statusReport;
 
@@ -323,6 +325,12 @@ public final class LoncDaemon implements AutoCloseable {
                 frontEnd.listen(admin.getFileName().toString(), admin,
                         settings.mode(Setting.ADMIN_SOCKET_MODE), new AdminService(this));
             }
+            int metricsPort = settings.port(Setting.METRICS_PORT);
+            if (metricsPort != 0) {
+                metricsHttp = new DaemonMetrics.Http(metricsPort, this::metricsText);
+                log.info(Severity.INFO.marker(), "Metrics served at http://{}:{}/metrics",
+                        java.net.InetAddress.getLoopbackAddress().getHostAddress(), metricsHttp.port());
+            }
             pidFile = new PidFile(conf.pidFile(), pid);
             Long old = PidFile.read(conf.pidFile()).orElse(null);
             if (old != null && old != pid && ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false)) {
@@ -392,6 +400,9 @@ public final class LoncDaemon implements AutoCloseable {
     private void undoStart() {
         stopping = true;
         signals.restore();
+        if (metricsHttp != null) {
+            metricsHttp.close();
+        }
         if (frontEnd != null) {
             frontEnd.close();
         }
@@ -598,7 +609,7 @@ public final class LoncDaemon implements AutoCloseable {
     // ------------------------------------------------------------------ operator actions
 
     /**
-     * Writes loncstatus.txt and loncstatus.json.
+     * Writes loncstatus.txt, loncstatus.json and loncstatus.html.
      *
      * @return the text file's path
      */
@@ -611,6 +622,8 @@ public final class LoncDaemon implements AutoCloseable {
             try {
                 StatusReport.writeAtomically(statusFile(), text);
                 StatusReport.writeAtomically(statusJsonFile(), statusReport().toJson(statusDocument(all)));
+                StatusReport.writeAtomically(StatusPage.file(statusFile()), StatusPage.html(localtime, pid,
+                        version(), conf.lonHostID(), settings.count(Setting.RETRIES), all, deferredByHost()));
             } catch (IOException e) {
                 log.warn("Cannot write the status files {}: {}", statusFile(), e.toString());
             }
@@ -644,6 +657,37 @@ public final class LoncDaemon implements AutoCloseable {
         }
         return statusReport().document(settings.count(Setting.RETRIES), Instant.now(clock), logFile.localtime(), pid, version(), daemon,
                 frontEnd.counters(), hosts, layout.socketsByHost(), def);
+    }
+
+    /**
+     * The OpenMetrics text ({@link DaemonMetrics}): the engine's snapshot, the deferred backlog
+     * (reads delayed/, so not on the engine's or the front end's thread) and the front end's
+     * counters.
+     */
+    String metricsText() {
+        List<HostStatus> all = engine.status();
+        List<DeferredReplayer.Item> items = null;
+        try {
+            items = deferred.listAll();
+        } catch (IOException e) {
+            log.warn("Metrics: cannot read the deferred store: {}", e.toString());
+        }
+        return metrics.render(all, items, frontEnd.counters(), Instant.now(clock));
+    }
+
+    /** Pending delayed transactions per host: {count, oldest age in seconds}; null if unreadable. */
+    private Map<String, long[]> deferredByHost() {
+        try {
+            return DaemonMetrics.backlog(deferred.listAll());
+        } catch (IOException e) {
+            log.warn("Status page: cannot read the deferred store: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** The daemon's own counters (requests answered no_such_host by a host socket). */
+    DaemonMetrics metrics() {
+        return metrics;
     }
 
     /** USR1: status files, and every host's retries reset (Perl's CheckKids and ChildStatus). */
@@ -810,6 +854,9 @@ public final class LoncDaemon implements AutoCloseable {
         log.error(Severity.CRITICAL.marker(), "Asked to stop ({}): no new clients; draining {} open"
                 + " client connection(s)", why, frontEnd.openClients());
         signals.restore();
+        if (metricsHttp != null) {
+            metricsHttp.close();
+        }
         frontEnd.closeListeners().join();
         // the loop keeps running after the engine's work is done: the front end on it writes the
         // last replies, then the engine stops it

@@ -195,7 +195,8 @@ public final class Main implements Callable<Integer> {
                     + " reply. Commands: status [host], reset [host], pause <host>, resume <host>,"
                     + " close <host>, reload, write-status, txlog [on|off], debug [on|off],"
                     + " deferred-list [host], deferred-flush <host>, deferred-hold <file>,"
-                    + " deferred-release <file>, deferred-delete <file>, help; or a raw JSON object.")
+                    + " deferred-release <file>, deferred-delete <file>, metrics (prints the"
+                    + " OpenMetrics text itself), help; or a raw JSON object.")
     static final class Admin implements Callable<Integer> {
         @CommandLine.Mixin
         ConfigMixin cfg;
@@ -268,6 +269,11 @@ public final class Main implements Callable<Integer> {
                 spec.commandLine().getOut().println(reply);
                 return LoncDaemon.EXIT_FAILURE;
             }
+            if (n.path("ok").asBoolean(false) && n.path("text").isTextual() && n.has("contentType")) {
+                spec.commandLine().getOut().print(n.path("text").asText()); // metrics: the text as served
+                spec.commandLine().getOut().flush();
+                return LoncDaemon.EXIT_OK;
+            }
             spec.commandLine().getOut().println(json.enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));
             return n.path("ok").asBoolean(false) ? LoncDaemon.EXIT_OK : LoncDaemon.EXIT_FAILURE;
@@ -312,11 +318,20 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--markdown", description = "As the table in docs/configuration.md.")
         boolean markdown;
 
+        @Option(names = "--sample", description = "As a settings file with every line commented out"
+                + " (the distribution's conf/lonc.properties).")
+        boolean sample;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             if (markdown) {
                 out.print(markdownTable());
+                out.flush();
+                return LoncDaemon.EXIT_OK;
+            }
+            if (sample) {
+                out.print(sampleSettings());
                 out.flush();
                 return LoncDaemon.EXIT_OK;
             }
@@ -336,6 +351,29 @@ public final class Main implements Callable<Integer> {
                     .append(s.defaultValue().isEmpty() ? "(see meaning)" : "`" + s.defaultValue() + "`")
                     .append(" | ").append(s.unit().replace("|", "\\|")).append(" | ")
                     .append(s.description().replace("|", "\\|")).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    /** A settings file (for --settings) listing every setting at its default, commented out. */
+    static String sampleSettings() {
+        StringBuilder b = new StringBuilder()
+                .append("# lonc daemon settings: 'name = value' lines, read with --settings <file> at start and\n")
+                .append("# on reload (SIGHUP). Every setting is here at its default, commented out: remove the '#'\n")
+                .append("# and change the value. 'lonc settings' lists them; docs/configuration.md explains them.\n")
+                .append("# loncapa.conf (lonHostID, lonSockDir, ...) is read separately, with --config.\n");
+        for (Setting s : Setting.values()) {
+            b.append('\n');
+            StringBuilder line = new StringBuilder("#");
+            for (String w : (s.description() + " [" + s.unit() + "]").split(" ")) {
+                if (line.length() + w.length() + 1 > 98) {
+                    b.append(line).append('\n');
+                    line = new StringBuilder("#");
+                }
+                line.append(' ').append(w);
+            }
+            b.append(line).append('\n');
+            b.append('#').append(s.key()).append(" = ").append(s.defaultValue()).append('\n');
         }
         return b.toString();
     }

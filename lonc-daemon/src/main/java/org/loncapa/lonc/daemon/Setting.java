@@ -108,8 +108,12 @@ public enum Setting {
 
     // ---------------------------------------------------------------- operations
     STATUS_INTERVAL("statusInterval", Kind.DURATION_OR_OFF, "0", "duration, 0 = off",
-            "Also rewrite loncstatus.txt/.json this often (they are always written at start, on"
+            "Also rewrite loncstatus.txt/.json/.html this often (they are always written at start, on"
                     + " USR1 and on reload)."),
+    METRICS_PORT("metricsPort", Kind.PORT, "0", "TCP port, 0 = off",
+            "Serve the OpenMetrics text (as the admin command 'metrics' gives it) at"
+                    + " http://127.0.0.1:<port>/metrics for a Prometheus scrape. Loopback only;"
+                    + " read once at start."),
     DEBUG("debug", Kind.FLAG, "false", "true/false",
             "Start with debug logging on (SIGINT toggles it)."),
     TRANSACTION_LOGGING("transactionLogging", Kind.FLAG, "false", "true/false",
@@ -137,7 +141,9 @@ public enum Setting {
         /** An absolute path, or empty for the default. */
         PATH,
         /** One of the words in the unit column. */
-        CHOICE
+        CHOICE,
+        /** A TCP port, 1 to 65535, or 0 for off. */
+        PORT
     }
 
     private final String key;

@@ -16,4 +16,14 @@ class SettingsDocTest {
         assertTrue(text.contains(Main.markdownTable()), "docs/configuration.md is out of date: regenerate its"
                 + " table with 'java -jar lonc-daemon/target/lonc-daemon-*.jar settings --markdown'");
     }
+
+    @Test
+    void theDistributionsSampleSettingsFileListsEverySetting() throws Exception {
+        Path sample = Path.of("..", "lonc-dist", "src", "main", "dist", "conf", "lonc.properties");
+        assertTrue(Files.readString(sample).equals(Main.sampleSettings()), sample + " is out of date:"
+                + " regenerate it with 'lonc settings --sample'");
+        // every line is a comment: the sample changes nothing until an operator edits it
+        assertTrue(DaemonSettings.defaults().withFile(sample).toString()
+                .equals(DaemonSettings.defaults().toString()));
+    }
 }

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DaemonProcess implements AutoCloseable {
     /**
-     * JVM options used when none are given: those of the systemd unit that the operations guide
-     * installs ({@code lonc-daemon/src/main/dist/lonc.service}), so that figures are those of a
-     * daemon run as documented.
+     * JVM options used when none are given: those the systemd unit gave before it ran the
+     * distribution's launcher, kept so that figures compare with earlier ones. {@code --launcher}
+     * measures a daemon run as now documented (bin/lonc and its options).
      */
     public static final List<String> DEFAULT_JVM_OPTIONS =
             List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
@@ -59,6 +59,25 @@ public final class DaemonProcess implements AutoCloseable {
      */
     static final List<String> JAR_MANIFEST_OPTIONS = List.of(
             "--add-opens=jdk.net/jdk.net=ALL-UNNAMED", "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED");
+
+    /**
+     * Starts the daemon through the distribution's launcher ({@code bin/lonc run ...}) with the
+     * launcher's own JVM options; {@code extraJvmOptions} go to it as {@code LONC_JAVA_OPTS}.
+     */
+    public static DaemonProcess startLauncher(ClusterFiles files, Path launcher, List<String> extraJvmOptions,
+            List<String> settings) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "run", "--config", files.config().toString()));
+        for (String s : settings) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(files.dir().resolve("daemon.out").toFile());
+        b.environment().put("LONC_JAVA_OPTS", String.join(" ", extraJvmOptions));
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        long t0 = System.nanoTime();
+        return new DaemonProcess(b.start(), files, t0);
+    }
 
     /**
      * Starts {@link ReferenceRelay} instead of the daemon, on the same files' socket directory.

@@ -104,6 +104,15 @@ public final class AdminSocketClient implements DaemonAdmin {
     }
 
     @Override
+    public String metrics() throws IOException {
+        Object text = call(request("metrics")).get("text");
+        if (!(text instanceof String t)) {
+            throw new IOException("the daemon's metrics answer has no text");
+        }
+        return t;
+    }
+
+    @Override
     public List<DeferredItem> deferredList(String host) throws IOException {
         Map<String, Object> req = request(Wire.DEFERRED_LIST);
         if (host != null) {

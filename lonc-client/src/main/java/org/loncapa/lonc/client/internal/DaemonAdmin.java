@@ -29,4 +29,12 @@ public interface DaemonAdmin {
 
     /** Moves one held deferred file back for replay. */
     void deferredRelease(String file) throws IOException;
+
+    /**
+     * The daemon's OpenMetrics text ({@code {"cmd":"metrics"}}); by default rendered here from
+     * {@link #status()} (without what only the daemon counts).
+     */
+    default String metrics() throws IOException {
+        return org.loncapa.lonc.core.OpenMetrics.render(status());
+    }
 }

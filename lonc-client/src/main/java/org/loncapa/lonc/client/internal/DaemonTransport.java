@@ -173,6 +173,11 @@ public final class DaemonTransport implements Transport {
     }
 
     @Override
+    public String metrics() throws IOException {
+        return settings.admin().metrics();
+    }
+
+    @Override
     public String describe() {
         return "lonc daemon at " + settings.socketDir();
     }

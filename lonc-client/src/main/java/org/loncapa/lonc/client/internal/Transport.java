@@ -44,6 +44,11 @@ public interface Transport extends AutoCloseable {
      */
     CompletableFuture<List<HostStatus>> statusAsync();
 
+    /** OpenMetrics text of every host: by default rendered from {@link #status()}. */
+    default String metrics() throws IOException {
+        return org.loncapa.lonc.core.OpenMetrics.render(status());
+    }
+
     /** Human-readable description for logs and the CLI, e.g. {@code embedded engine}. */
     String describe();
 

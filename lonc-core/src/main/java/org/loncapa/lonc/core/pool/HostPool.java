@@ -74,6 +74,8 @@ public final class HostPool {
     private long conLost;
     private long busy;
     private final LatencyHistogram latency = new LatencyHistogram();
+    private long opens;
+    private final long[] londErrors = new long[HostStatus.LOND_ERROR_WORDS.size()];
     private HostListener listener = HostListener.NONE;
     /** Overload repeats a warning per request (con_busy, DEAD host): once per kind and 10 s. */
     private final RepeatedWarnings warnings;
@@ -243,7 +245,7 @@ public final class HostPool {
         if (engine.isClosing()) {
             // no new connections during the drain: work that no connection is left to carry fails
             // now instead of at the drain timeout
-            failQueueIfNoConnection(now);
+            failQueueIfNoConnection(now, false);
             return;
         }
         if (state == HostState.DEAD || state == HostState.PAUSED) {
@@ -273,6 +275,7 @@ public final class HostPool {
         c.maxLifetimeNanos = jitteredLifetime();
         connections.add(c);
         handshaking++;
+        opens++;
         c.starting(now);
         String target = h.thisHost() ? "127.0.0.1" : h.address();
         log.debug("{}: opening connection #{} to {}:{} ({})", name(), c.id, target, h.port(),
@@ -358,8 +361,23 @@ public final class HostPool {
         if (t != null && t.tag != HEALTH_CHECK && t.future.complete(reply)) {
             replies++;
             latency.record(now - t.submittedAt);
+            countLondError(reply);
         }
         becameIdle(c, now);
+    }
+
+    /** Counts a reply that is one of lond's refusal words (alone or followed by ':'). */
+    private void countLondError(String reply) {
+        if (reply == null) {
+            return;
+        }
+        for (int i = 0; i < londErrors.length; i++) {
+            String w = HostStatus.LOND_ERROR_WORDS.get(i);
+            if (reply.startsWith(w) && (reply.length() == w.length() || reply.charAt(w.length()) == ':')) {
+                londErrors[i]++;
+                return;
+            }
+        }
     }
 
     /** A connection is free: give it the next queued transaction, else put it on the idle stack. */
@@ -789,7 +807,8 @@ public final class HostPool {
         return new HostStatus(name(), host.lonIds(), state, keyMode, peerVersion, act, idl, conn,
                 queue.size(), retriesLeft, probeMs, requests, replies, failures, timeouts, conLost, busy,
                 latency.percentileMicros(0.50), latency.percentileMicros(0.90),
-                latency.percentileMicros(0.99), latency.snapshot());
+                latency.percentileMicros(0.99), latency.snapshot(), opens, londErrors.clone(),
+                latency.sumMicros());
     }
 
     /** Command and subcommand only: the arguments of a request may be secret. */

@@ -8,12 +8,14 @@ final class LatencyHistogram {
     static final int BUCKETS = 32;
     private final long[] counts = new long[BUCKETS];
     private long total;
+    private long sumMicros;
 
     void record(long nanos) {
         long micros = Math.max(1, nanos / 1_000);
         int b = Math.min(BUCKETS - 1, 63 - Long.numberOfLeadingZeros(micros));
         counts[b]++;
         total++;
+        sumMicros += micros;
     }
 
     /** Upper bound of the bucket holding quantile {@code q} (0..1), microseconds; -1 if empty. */
@@ -30,6 +32,11 @@ final class LatencyHistogram {
             }
         }
         return Long.MAX_VALUE;
+    }
+
+    /** Sum of every recorded latency, microseconds (a histogram's {@code _sum}). */
+    long sumMicros() {
+        return sumMicros;
     }
 
     long[] snapshot() {
