@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -166,12 +165,14 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
     /** Hosts whose line should be looked at again at once (a sign of life, a new file). */
     private final Set<String> woken = ConcurrentHashMap.newKeySet();
     /** Delivered but not deleted (worker writes): never sent again by this process. */
-    private final Map<java.nio.file.Path, Instant> notRemoved = new ConcurrentHashMap<>();
+    private final Map<java.nio.file.Path, DeferredEntry> notRemoved = new ConcurrentHashMap<>();
     /** Files this replayer saved and read back itself: no lonnet read-back to wait for. */
     private final Set<java.nio.file.Path> ownSaved = ConcurrentHashMap.newKeySet();
     /** Why replay is paused (delayed/ not writable), or null. */
     private volatile String paused;
     private volatile Thread watcher;
+    /** Worker thread only: the failure to watch delayed/ was logged. */
+    private boolean watchFailed;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Replay state of one host (worker thread). */
@@ -206,11 +207,16 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         this.permLog = permLog;
         this.clock = clock;
         this.settings = settings;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lonc-deferred");
-            t.setDaemon(true);
-            return t;
-        });
+        java.util.concurrent.ScheduledThreadPoolExecutor w =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                    Thread t = new Thread(r, "lonc-deferred");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // wake-up timers are dropped at close, not waited for; cancelled ones do not pile up
+        w.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        w.setRemoveOnCancelPolicy(true);
+        this.worker = w;
     }
 
     /**
@@ -306,6 +312,9 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         }
         try {
             checkPause();
+            if (watcher == null && java.nio.file.Files.isDirectory(store.directory())) {
+                startWatcher(); // delayed/ created after the start
+            }
             // directory-wide housekeeping, once per scan (not in every host's rescan)
             Instant wall = clock.instant();
             store.holdStaleTemps(DeferredStore.STALE_TEMP_AGE, wall);
@@ -335,6 +344,13 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         } else if (why.isEmpty() && paused != null) {
             log.warn("Replay of deferred transactions resumes: {} is writable again", store.directory());
             paused = null;
+            // delivered before: remove them now instead of sending them again
+            for (DeferredEntry e : List.copyOf(notRemoved.values())) {
+                if (store.delete(e)) {
+                    notRemoved.remove(e.path());
+                    ownSaved.remove(e.path());
+                }
+            }
             for (String h : replays.keySet()) {
                 woken.add(h);
                 post(h);
@@ -515,7 +531,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
     /** A file lond has answered stays on disk: never send it again, and stop replaying. */
     private void notRemoved(DeferredEntry e, String what) {
         if (notRemoved.size() < MAX_NOT_REMOVED) {
-            notRemoved.put(e.path(), clock.instant());
+            notRemoved.put(e.path(), e);
         }
         log.error("Deferred transaction {} was {}; this lonc will not send it again (a restarted"
                 + " lonc may, once)", e.name().forLog(), what);
@@ -562,8 +578,11 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
             // a file renamed into the directory is reported as created too
             store.directory().register(ws, StandardWatchEventKinds.ENTRY_CREATE);
         } catch (IOException | RuntimeException e) {
-            log.warn("Cannot watch {} for new deferred transactions ({}); the rescan every {} finds them",
-                    store.directory(), e.toString(), settings.rescanInterval());
+            if (!watchFailed) {
+                watchFailed = true;
+                log.warn("Cannot watch {} for new deferred transactions ({}); the rescan every {}"
+                        + " finds them", store.directory(), e.toString(), settings.rescanInterval());
+            }
             return;
         }
         Thread t = new Thread(() -> watch(ws), "lonc-deferred-watch");
@@ -809,14 +828,18 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         return l.stream().filter(x -> x.name().equals(n.get())).findFirst();
     }
 
-    /** Replay progress of a host: files found by the last scan and not yet sent, and files in flight. */
-    public record Progress(int pending, int inFlight) {}
+    /**
+     * Replay progress of a host: files in line and not yet sent, files in flight, and files
+     * waiting for the minimum age.
+     */
+    public record Progress(int pending, int inFlight, int waiting) {}
 
     /** Replay progress of a host, read on the worker thread. */
     public CompletableFuture<Progress> progress(String hostName) {
         return CompletableFuture.supplyAsync(() -> {
             HostReplay r = replays.get(hostName);
-            return r == null ? new Progress(0, 0) : new Progress(r.pending.size(), r.plan.inFlightCount());
+            return r == null ? new Progress(0, 0, 0)
+                    : new Progress(r.pending.size(), r.plan.inFlightCount(), r.young);
         }, worker);
     }
 

@@ -659,6 +659,9 @@ public final class DeferredStore {
    * @return empty if writable, else the reason
    */
   public Optional<String> checkWritable() {
+    if (!io.exists(dir)) {
+      return Optional.empty(); // nothing to replay; a save creates it
+    }
     Path probe = dir.resolve(PROBE_NAME);
     try {
       io.deleteIfExists(probe);
