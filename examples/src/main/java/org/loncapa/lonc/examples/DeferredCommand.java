@@ -44,7 +44,8 @@ final class DeferredCommand implements Callable<Integer> {
         Instant now = Instant.now();
         for (DeferredItem i : items) {
             out.printf(fmt, i.id(), i.lonId(), age(Duration.between(i.savedAt(), now)),
-                    i.held() ? "yes" : "no", i.command());
+                    i.held() ? "yes" : "no", i.command()
+                            + (i.deliveredNotRemoved() ? "  [delivered, not removed]" : ""));
         }
     }
 

@@ -162,8 +162,10 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
     private final Set<String> posted = ConcurrentHashMap.newKeySet();
     /** Hosts whose line is stopped by a back-off: a sign of life from them is worth a pass. */
     private final Set<String> stalled = ConcurrentHashMap.newKeySet();
-    /** Hosts whose line should be looked at again at once (a sign of life, a new file). */
+    /** Hosts that showed a sign of life: end the back-off, look at the directory again. */
     private final Set<String> woken = ConcurrentHashMap.newKeySet();
+    /** Hosts with a new file in delayed/: look at the directory again (once not backing off). */
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     /** Delivered but not deleted (worker writes): never sent again by this process. */
     private final Map<java.nio.file.Path, DeferredEntry> notRemoved = new ConcurrentHashMap<>();
     /** Files this replayer saved and read back itself: no lonnet read-back to wait for. */
@@ -394,7 +396,8 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         }
         stalled.remove(hostName);
         Instant wall = clock.instant();
-        if (rescanNow || now - r.nextScanAt >= 0
+        boolean newFile = dirty.remove(hostName);
+        if (newFile || rescanNow || now - r.nextScanAt >= 0
                 || (r.youngFrom != null && !wall.isBefore(r.youngFrom))) {
             rescan(host.get(), r, now, wall);
         }
@@ -608,7 +611,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
                 if (overflow) {
                     worker.execute(this::scanAll);
                 }
-                hosts.forEach(this::wake);
+                hosts.forEach(this::noticeNewFile);
                 if (!key.reset()) {
                     log.warn("{} can no longer be watched; the rescan every {} finds new files",
                             store.directory(), settings.rescanInterval());
@@ -684,7 +687,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         SaveResult s = store.saveVerified(lonId, command);
         if (s.isDelayed()) {
             ownSaved.add(s.file()); // read back already: no lonnet read-back window to respect
-            engine.hostOf(lonId).ifPresent(h -> wakeIfUp(h.name()));
+            engine.hostOf(lonId).ifPresent(h -> noticeNewFile(h.name()));
         } else {
             log.error("Could not save critical transaction {} for {}: {}",
                     Redaction.forLog(command), lonId, s.reason());
@@ -692,12 +695,9 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         return s.replyToken();
     }
 
-    /** Looks at the host's line again without ending a back-off (nothing says the host is up). */
-    private void wakeIfUp(String host) {
-        HostReplay r = replays.get(host);
-        if (r != null) {
-            r.nextScanAt = settings.ticker().nanoTime();
-        }
+    /** A new file: the host's line looks at the directory again, but a back-off stays. */
+    private void noticeNewFile(String host) {
+        dirty.add(host);
         post(host);
     }
 
