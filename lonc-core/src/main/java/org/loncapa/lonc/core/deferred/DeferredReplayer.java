@@ -465,6 +465,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
             }
         } catch (IOException e) {
             log.warn("Cannot list deferred transactions for {}: {}", host.name(), e.toString());
+            r.youngFrom = null; // the next rescan finds them; no wake-up for a list that failed
             return;
         }
         int before = r.pending.size();
@@ -749,7 +750,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
      */
     public CompletableFuture<FlushReport> flush(String hostName) {
         CompletableFuture<FlushReport> result = new CompletableFuture<>();
-        engine.resetHost(hostName).whenComplete((v, err) -> worker.execute(() -> {
+        engine.resetHost(hostName).whenComplete((v, err) -> onWorker(result, () -> {
             HostReplay before = replays.get(hostName);
             long deliveredBefore = before == null ? 0 : before.delivered;
             if (paused != null) {
@@ -772,6 +773,15 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
             }, FLUSH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         }));
         return result;
+    }
+
+    /** Runs {@code task} on the worker, or fails {@code result} if the replayer is closing. */
+    private void onWorker(CompletableFuture<?> result, Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the replayer is closed"));
+        }
     }
 
     private FlushReport report(HostReplay r, long deliveredBefore) {
@@ -857,7 +867,14 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
             }
             worker.shutdown();
             try {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
+                if (worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                    // flushes still waiting get what is known (the worker is gone: no race)
+                    replays.values().forEach(r -> {
+                        List<Runnable> waiting = new ArrayList<>(r.idleWaiters);
+                        r.idleWaiters.clear();
+                        waiting.forEach(Runnable::run);
+                    });
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
