@@ -90,6 +90,19 @@ class DaemonDeferredTest {
 
     @Test
     void sixFilesReachALateLondInOrderAsSoonAsItIsBack() throws Exception {
+        sixFilesToALateLond(() -> assertEquals(ReplyTokens.OK, rig.send(A, "reset_retries"))); // reconlonc
+    }
+
+    @Test
+    void usr1IsASignOfLifeToo() throws Exception {
+        sixFilesToALateLond(() -> rig.daemon.reportStatus("SIGUSR1"));
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    private void sixFilesToALateLond(Step hostIsBack) throws Exception {
         rig = new DaemonRig(dir).host(A, "msul1");
         FakeLond lond = rig.lond(A);
         recordPuts(lond, new AtomicInteger());
@@ -104,7 +117,7 @@ class DaemonDeferredTest {
             }
         });
         lond.restart();
-        assertEquals(ReplyTokens.OK, rig.send(A, "reset_retries")); // lonnet's reconlonc
+        hostIsBack.run();
         Await.until("all six delivered", Duration.ofSeconds(10), () -> filesLeft() == 0);
         assertEquals(k1ToK6(), List.copyOf(puts), "in the order they were made");
     }
