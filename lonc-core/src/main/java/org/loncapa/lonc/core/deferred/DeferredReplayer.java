@@ -270,7 +270,7 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         post(pool.name());
     }
 
-    /** A sign of life or a new file: end the host's back-off and look at its files again now. */
+    /** A sign of life: end the host's back-off and look at its files again now. */
     private void wake(String host) {
         woken.add(host);
         post(host);
