@@ -44,7 +44,8 @@ final class DeferredCommand implements Callable<Integer> {
         Instant now = Instant.now();
         for (DeferredItem i : items) {
             out.printf(fmt, i.id(), i.lonId(), age(Duration.between(i.savedAt(), now)),
-                    i.held() ? "yes" : "no", i.command());
+                    i.held() ? "yes" : "no", i.command()
+                            + (i.deliveredNotRemoved() ? "  [delivered, not removed]" : ""));
         }
     }
 
@@ -99,8 +100,8 @@ final class DeferredCommand implements Callable<Integer> {
             header = "Replay a lonID's pending transactions now.",
             description = {"Replay a lonID's pending transactions now, oldest first. Embedded this",
                 "command replays them itself, stopping at the first that gets no reply; with",
-                "--daemon the daemon replays them in the background. Prints",
-                "'delivered=<n> pending=<m>'."})
+                "--daemon the daemon replays them and answers once the host's line is empty or",
+                "stopped. Prints 'delivered=<n> pending=<m>'; exits 3 while some remain pending."})
     static final class Flush implements Callable<Integer> {
         @ParentCommand
         DeferredCommand parent;
@@ -117,9 +118,11 @@ final class DeferredCommand implements Callable<Integer> {
                 FlushResult r = client.deferred().flush(lonId);
                 spec.commandLine().getOut().println("delivered=" + r.delivered() + " pending="
                         + r.pending());
-                if (r.background()) {
-                    spec.commandLine().getErr().println("lonc: the daemon replays them in the"
-                            + " background; 'deferred list " + lonId + "' shows what is left");
+                if (r.pending() > 0) {
+                    spec.commandLine().getErr().println("lonc: " + r.pending() + " still pending"
+                            + " (too young, lonnet may still read them back, or the host did not"
+                            + " answer); 'deferred list " + lonId + "' shows them");
+                    return ExitCodes.DELAYED;
                 }
                 return ExitCodes.OK;
             }

@@ -19,7 +19,10 @@ public final class ExitCodes {
     public static final int ERROR_REPLY = 1;
     /** Usage or configuration error: bad options, a broken config file, a request with a newline. */
     public static final int USAGE = 2;
-    /** {@code critical}: not delivered now, but saved in the deferred store ({@code con_delayed}). */
+    /**
+     * {@code critical}: not delivered now, but saved in the deferred store ({@code con_delayed});
+     * {@code deferred flush}: requests remain pending.
+     */
     public static final int DELAYED = 3;
     /**
      * Could not ask: the daemon's admin socket is missing or refused, the deferred directory is

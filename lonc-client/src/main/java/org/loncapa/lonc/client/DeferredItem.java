@@ -16,9 +16,17 @@ import java.util.Objects;
  * @param held true if it is in {@code hold/} (not replayed until released)
  * @param command the request, redacted for display (an {@code encrypt:} request shows only its
  *     command name)
+ * @param deliveredNotRemoved lond answered it but the file could not be deleted ({@code delayed/}
+ *     read-only): the replaying process will not send it again (daemon mode only)
  */
 public record DeferredItem(String id, String lonId, Instant savedAt, long sizeBytes, boolean held,
-        String command) {
+        String command, boolean deliveredNotRemoved) {
+    /** An item that is not "delivered, not removed". */
+    public DeferredItem(String id, String lonId, Instant savedAt, long sizeBytes, boolean held,
+            String command) {
+        this(id, lonId, savedAt, sizeBytes, held, command, false);
+    }
+
     /** Checks the components (all non-null). */
     public DeferredItem {
         Objects.requireNonNull(id, "id");

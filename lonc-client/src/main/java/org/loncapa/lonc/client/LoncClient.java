@@ -343,6 +343,9 @@ public final class LoncClient implements AutoCloseable {
      * con_delayed} (it will be replayed, at least once, when the host is reachable) or {@code
      * con_failed} (it could not be saved). Any other reply is returned as is.
      *
+     * <p>While the host has deferred transactions waiting in the store, the request is not sent
+     * ahead of them: it is saved behind them at once ({@code con_delayed}) and replayed in its turn.
+     *
      * @throws IllegalArgumentException if the request is not one line or is too long
      * @throws IllegalStateException if the client has no deferred store configured
      */
@@ -353,14 +356,16 @@ public final class LoncClient implements AutoCloseable {
     /** As {@link #critical(String, String)}; each of the two attempts waits at most {@code timeout}. */
     public Reply critical(String lonId, String command, Duration timeout) {
         checkCritical(lonId, command);
-        Reply r = reply(lonId, command, timeout);
-        if (r.kind() != Reply.Kind.CON_LOST || closed) {
-            return r;
-        }
-        transport.resetRetries(lonId, timeout);
-        r = reply(lonId, command, timeout);
-        if (r.kind() != Reply.Kind.CON_LOST) {
-            return r;
+        if (!hasBacklog(lonId)) {
+            Reply r = reply(lonId, command, timeout);
+            if (r.kind() != Reply.Kind.CON_LOST || closed) {
+                return r;
+            }
+            transport.resetRetries(lonId, timeout);
+            r = reply(lonId, command, timeout);
+            if (r.kind() != Reply.Kind.CON_LOST) {
+                return r;
+            }
         }
         return defer(lonId, command);
     }
@@ -387,6 +392,12 @@ public final class LoncClient implements AutoCloseable {
         Reply early = precheck(lonId, command, timeout);
         if (early != null) {
             return CallbackFuture.completed(callbackExecutor, early);
+        }
+        if (hasBacklog(lonId)) {
+            // behind the files already waiting for this host, as critical() does
+            CallbackFuture<Reply> queued = new CallbackFuture<>(callbackExecutor, null);
+            onWorker(queued, () -> queued.complete(defer(lonId, command)));
+            return queued;
         }
         AtomicReference<CompletableFuture<String>> inFlight = new AtomicReference<>();
         CallbackFuture<Reply> out = new CallbackFuture<>(callbackExecutor, () -> {
@@ -485,6 +496,27 @@ public final class LoncClient implements AutoCloseable {
                     saved.reason(), Redaction.forLog(command));
         }
         return Reply.of(saved.replyToken());
+    }
+
+    /**
+     * Whether the lonID's host has deferred files waiting: a critical request then goes into the
+     * store behind them instead of reaching lond before them.
+     */
+    private boolean hasBacklog(String lonId) {
+        RemoteHost h = hostsByLonId.get(lonId);
+        if (h == null) {
+            return false;
+        }
+        try {
+            for (String id : h.lonIds()) {
+                if (!store.list(id).isEmpty()) {
+                    return true;
+                }
+            }
+        } catch (java.io.IOException e) {
+            log.warn("Cannot list the deferred transactions of {}: {}", lonId, e.toString());
+        }
+        return false;
     }
 
     private Reply precheck(String lonId, String command, Duration timeout) {
@@ -675,6 +707,7 @@ public final class LoncClient implements AutoCloseable {
         private Clock clock = Clock.systemDefaultZone();
         private DaemonAdmin admin;
         private boolean replayDeferred = true;
+        private DeferredReplayer.Settings replay = DeferredReplayer.Settings.defaults();
         private boolean built;
 
         private Builder(String myLonId) {
@@ -837,6 +870,31 @@ public final class LoncClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Embedded replay timings: the pause of a host's replay after a failed attempt (default
+         * 30 s, ended early by any sign that the host is reachable), the safety-net rescan of
+         * {@code delayed/} (default 30 s; new files are noticed at once), and the minimum age of a
+         * file before it is replayed, lonnet's read-back window (default 5 s).
+         */
+        public Builder replayTimings(Duration retryAfter, Duration rescanInterval, Duration minAge) {
+            this.replay = replay.withTimings(Objects.requireNonNull(retryAfter, "retryAfter"),
+                    Objects.requireNonNull(rescanInterval, "rescanInterval"),
+                    Objects.requireNonNull(minAge, "minAge"));
+            return this;
+        }
+
+        /**
+         * Monotonic time for the engine (timeouts, probes) and the embedded replay (back-off,
+         * rescans, rate). With a fake ticker and a fake {@link #clock}, an application's tests
+         * drive a replay by moving time, without sleeping. Default: the system ticker.
+         */
+        public Builder ticker(Ticker t) {
+            Objects.requireNonNull(t, "ticker");
+            this.replay = replay.withTicker(t);
+            engine.ticker(t);
+            return this;
+        }
+
         /** Daemon mode: requests in progress at once (blocking I/O threads). Default 32. */
         public Builder daemonThreads(int n) {
             if (n < 1) {
@@ -867,6 +925,15 @@ public final class LoncClient implements AutoCloseable {
             return this;
         }
 
+        private static String hostNameOf(List<RemoteHost> hosts, String lonId) {
+            for (RemoteHost h : hosts) {
+                if (h.lonIds().contains(lonId)) {
+                    return h.name();
+                }
+            }
+            throw new IllegalArgumentException("unknown lonID " + lonId);
+        }
+
         /** The {@code lonSockDir} this builder would use in daemon mode, or null. */
         public Path socketDir() {
             return socketDir;
@@ -895,7 +962,7 @@ public final class LoncClient implements AutoCloseable {
             if (mode == Mode.EMBEDDED) {
                 EmbeddedTransport et = new EmbeddedTransport(engine.hosts(hosts).build());
                 if (store != null && replayDeferred) {
-                    et.replayDeferred(store, permLog, clock);
+                    et.replayDeferred(store, permLog, clock, replay);
                 }
                 transport = et;
             } else {
@@ -930,8 +997,11 @@ public final class LoncClient implements AutoCloseable {
                 }
                 deferred = new AdminDeferredTransactions(admin, names);
             } else if (s != null) {
+                DeferredReplayer replayer = transport instanceof EmbeddedTransport et
+                        ? et.replayer() : null;
                 deferred = new StoreDeferredTransactions(s, clock,
-                        (id, cmd) -> self[0].reply(id, cmd));
+                        (id, cmd) -> self[0].reply(id, cmd), replayer == null ? null
+                                : id -> replayer.flush(hostNameOf(List.copyOf(hosts), id)).join());
             } else {
                 deferred = null;
             }

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code {"cmd":"txlog"[,"on":b]}}, {@code {"cmd":"debug"[,"on":b]}}</td>
  *       <td>set or toggle transaction / debug logging (SIGUSR2 / SIGINT)</td></tr>
  *   <tr><td>{@code {"cmd":"deferred-list"[,"host":h]}}</td><td>delayed transactions (no secrets)</td></tr>
- *   <tr><td>{@code {"cmd":"deferred-flush","host":h}}</td><td>replay a host's delayed transactions now</td></tr>
+ *   <tr><td>{@code {"cmd":"deferred-flush","host":h}}</td><td>replay a host's delayed transactions now; answers what was delivered, what remains, and why (waiting for the minimum age until a time, or stopped)</td></tr>
  *   <tr><td>{@code {"cmd":"deferred-hold","file":f}}, {@code deferred-release}, {@code deferred-delete}</td>
  *       <td>move one delayed file to hold / back / delete it</td></tr>
  *   <tr><td>{@code {"cmd":"metrics"}}</td><td>OpenMetrics text in {@code "text"} (what
@@ -151,7 +151,15 @@ final class AdminService implements LineService {
                     return m;
                 });
             case "deferred-flush":
-                return needHost(host, () -> daemon.deferred().flush(host).thenApply(v -> ok()));
+                return needHost(host, () -> daemon.deferred().flush(host).thenApply(f -> {
+                    Map<String, Object> m = ok();
+                    m.put("delivered", f.delivered());
+                    m.put("remaining", f.remaining());
+                    m.put("waiting", f.waiting());
+                    m.put("waitingUntil", f.waitingUntil() == null ? null : f.waitingUntil().toString());
+                    m.put("stopped", f.stopped());
+                    return m;
+                }));
             case "deferred-hold":
             case "deferred-release":
             case "deferred-delete": {
@@ -197,6 +205,7 @@ final class AdminService implements LineService {
         m.put("ageSeconds", i.age().toSeconds());
         m.put("description", i.description());
         m.put("held", i.held());
+        m.put("deliveredNotRemoved", i.deliveredNotRemoved());
         return m;
     }
 

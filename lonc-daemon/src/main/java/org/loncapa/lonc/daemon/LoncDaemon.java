@@ -454,7 +454,7 @@ public final class LoncDaemon implements AutoCloseable {
         return new DeferredReplayer.Settings(s.count(Setting.DEFERRED_MAX_IN_FLIGHT),
                 s.count(Setting.DEFERRED_RATE), s.duration(Setting.DEFERRED_RETRY_AFTER),
                 s.duration(Setting.DEFERRED_RESCAN_INTERVAL), s.duration(Setting.DEFERRED_MAX_AGE),
-                d.ticker());
+                d.minAge(), d.ticker());
     }
 
     private AccessPolicy accessPolicy(DaemonSettings s) {
@@ -651,6 +651,8 @@ public final class LoncDaemon implements AutoCloseable {
                 def.put("corrupt", st.corrupt());
                 def.put("foreignFiles", st.foreignFiles());
                 def.put("saveFailures", st.saveFailures());
+                def.put("deliveredNotRemoved", deferred.deliveredNotRemoved());
+                def.put("replayPaused", deferred.pausedReason().orElse(null));
             } catch (IOException e) {
                 def = Map.of("error", e.toString());
             }

@@ -58,15 +58,20 @@ public enum Setting {
                     + " Default: lonIDsDir from loncapa.conf."),
 
     // ---------------------------------------------------------------- deferred (critical) replay
-    DEFERRED_MAX_IN_FLIGHT("deferredMaxInFlight", Kind.COUNT, "2", "requests",
-            "Replayed delayed transactions outstanding at once per host, so a backlog shares the"
-                    + " connections with live traffic."),
+    DEFERRED_MAX_IN_FLIGHT("deferredMaxInFlight", Kind.COUNT, "1", "requests",
+            "Replayed delayed transactions outstanding at once per host. 1 keeps a host's"
+                    + " transactions in the order they were made; more is faster but lets lond"
+                    + " execute them out of order (two puts of one key may leave the older value):"
+                    + " only for hosts where that is acceptable."),
     DEFERRED_RATE("deferredRate", Kind.COUNT, "20", "requests per second",
             "Replayed delayed transactions per second per host at most."),
     DEFERRED_RETRY_AFTER("deferredRetryAfter", Kind.DURATION, "30s", "duration",
-            "Pause of a host's replay after a replayed transaction failed (con_lost)."),
+            "Pause of a host's replay after a replayed transaction failed (con_lost), unless the"
+                    + " host shows sooner that it is reachable (a connection ready, a reply,"
+                    + " reset_retries, USR1, a flush)."),
     DEFERRED_RESCAN_INTERVAL("deferredRescanInterval", Kind.DURATION, "30s", "duration",
-            "How often delayed/ is looked at again for a host that is up."),
+            "How often delayed/ is looked at again in any case (new files are noticed at once"
+                    + " through file notifications; this is the safety net)."),
     DEFERRED_MAX_AGE("deferredMaxAge", Kind.DURATION_OR_OFF, "0", "duration, 0 = off",
             "Delayed files older than this are moved to delayed/hold instead of being replayed."),
 

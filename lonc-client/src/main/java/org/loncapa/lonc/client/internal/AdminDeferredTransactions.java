@@ -47,12 +47,17 @@ public final class AdminDeferredTransactions implements DeferredTransactions {
         return out;
     }
 
+    private int pending(String lonId) throws IOException {
+        return (int) list(lonId).stream().filter(i -> !i.held()).count();
+    }
+
     @Override
     public FlushResult flush(String lonId) throws IOException {
         String host = hostOf(lonId);
-        int pending = (int) list(lonId).stream().filter(i -> !i.held()).count();
-        admin.deferredFlush(host);
-        return new FlushResult(0, pending, true);
+        int before = pending(lonId);
+        admin.deferredFlush(host); // the daemon answers once the host's line is empty or stopped
+        int after = pending(lonId);
+        return new FlushResult(Math.max(0, before - after), after, true);
     }
 
     @Override

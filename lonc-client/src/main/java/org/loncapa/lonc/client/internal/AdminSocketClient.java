@@ -67,6 +67,7 @@ public final class AdminSocketClient implements DaemonAdmin {
         static final String ITEM_SAVED_AT = "savedAt";
         static final String ITEM_DESCRIPTION = "description";
         static final String ITEM_HELD = "held";
+        static final String ITEM_DELIVERED_NOT_REMOVED = "deliveredNotRemoved";
         /** Longest answer line accepted (a status of thousands of hosts fits easily). */
         static final int MAX_ANSWER_BYTES = 16 << 20;
     }
@@ -177,7 +178,8 @@ public final class AdminSocketClient implements DaemonAdmin {
             size = Long.parseLong(x.group(1));
             command = description.substring(x.end());
         }
-        return new DeferredItem(f, id, savedAt, size, Boolean.TRUE.equals(m.get(Wire.ITEM_HELD)), command);
+        return new DeferredItem(f, id, savedAt, size, Boolean.TRUE.equals(m.get(Wire.ITEM_HELD)), command,
+                Boolean.TRUE.equals(m.get(Wire.ITEM_DELIVERED_NOT_REMOVED)));
     }
 
     @SuppressWarnings("unchecked")

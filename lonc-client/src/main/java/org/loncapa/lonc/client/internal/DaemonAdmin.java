@@ -21,7 +21,10 @@ public interface DaemonAdmin {
     /** Deferred transactions, pending and held, of one host, or of all when {@code host} is null. */
     List<DeferredItem> deferredList(String host) throws IOException;
 
-    /** Asks the daemon to replay a host's deferred transactions now (in the background). */
+    /**
+     * Asks the daemon to replay a host's deferred transactions now; it answers once the host's
+     * line is empty or stopped (or after 30 s).
+     */
     void deferredFlush(String host) throws IOException;
 
     /** Moves one pending deferred file to hold. */

@@ -37,11 +37,16 @@ public final class EmbeddedTransport implements Transport {
 
     /**
      * Makes this engine replay deferred transactions from {@code store} whenever a host becomes
-     * reachable (as the lonc daemon does), with the default replay settings.
+     * reachable (as the lonc daemon does).
      */
-    public void replayDeferred(DeferredStore store, PermLog permLog, Clock clock) {
-        this.replayer = DeferredReplayer.attach(engine, store, permLog, clock,
-                DeferredReplayer.Settings.defaults());
+    public void replayDeferred(DeferredStore store, PermLog permLog, Clock clock,
+            DeferredReplayer.Settings settings) {
+        this.replayer = DeferredReplayer.attach(engine, store, permLog, clock, settings);
+    }
+
+    /** The replayer, or null when replay is off. */
+    public DeferredReplayer replayer() {
+        return replayer;
     }
 
     /** The engine (for tests and for operator tools that need more than the transport offers). */

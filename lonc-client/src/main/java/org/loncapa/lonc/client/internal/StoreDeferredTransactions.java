@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.loncapa.lonc.client.DeferredItem;
 import org.loncapa.lonc.client.DeferredTransactions;
 import org.loncapa.lonc.client.FlushResult;
 import org.loncapa.lonc.client.Reply;
 import org.loncapa.lonc.core.Redaction;
 import org.loncapa.lonc.core.deferred.DeferredEntry;
+import org.loncapa.lonc.core.deferred.DeferredReplayer;
 import org.loncapa.lonc.core.deferred.DeferredStore;
 import org.loncapa.lonc.core.deferred.DelayedFileName;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
@@ -30,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * report how many were delivered): a file is deleted only after lond replied (at-least-once) with
  * the perm log's {@code S:} line as Perl lonc writes it; a file lond refuses ({@code refused},
  * {@code rejected}, {@code unknown_cmd}, {@code error...}) is moved to hold, as the engine's
- * {@code DeferredReplayer} does. If that replayer runs in the same process, a file may be sent by
- * both (at-least-once allows it).
+ * {@code DeferredReplayer} does. If that replayer runs in the same process, {@link #flush} asks it
+ * instead (one line per host, so nothing is sent twice or out of order).
  *
  * <p>Thread-safe as far as the store is; a flush runs on the caller's thread.
  */
@@ -42,13 +44,23 @@ public final class StoreDeferredTransactions implements DeferredTransactions {
     private final Clock clock;
     /** Sends one request and waits for its reply (the client's blocking {@code reply}). */
     private final BiFunction<String, String, Reply> sender;
+    /** The engine's replayer's flush of a lonID's host, when it runs in this process; else null. */
+    private final Function<String, DeferredReplayer.FlushReport> replayerFlush;
 
     /** The store's perm log gets the {@code S:} lines ({@link DeferredStore#finishReplay}). */
     public StoreDeferredTransactions(DeferredStore store, Clock clock,
             BiFunction<String, String, Reply> sender) {
+        this(store, clock, sender, null);
+    }
+
+    /** As above; {@code replayerFlush} (may be null) flushes through the engine's replayer. */
+    public StoreDeferredTransactions(DeferredStore store, Clock clock,
+            BiFunction<String, String, Reply> sender,
+            Function<String, DeferredReplayer.FlushReport> replayerFlush) {
         this.store = store;
         this.clock = clock;
         this.sender = sender;
+        this.replayerFlush = replayerFlush;
     }
 
     @Override
@@ -79,6 +91,10 @@ public final class StoreDeferredTransactions implements DeferredTransactions {
 
     @Override
     public FlushResult flush(String lonId) throws IOException {
+        if (replayerFlush != null) {
+            DeferredReplayer.FlushReport r = replayerFlush.apply(lonId);
+            return new FlushResult(r.delivered(), r.remaining(), false);
+        }
         int delivered = 0;
         for (DeferredEntry e : store.listReplayable(lonId, clock.instant())) {
             Optional<String> cmd = store.readCommand(e);

@@ -41,7 +41,8 @@ class JsonTest {
         DeferredItem d = new DeferredItem("1.2.3.ping.msul1", "msul1", Instant.ofEpochSecond(7), 5,
                 false, "ping");
         assertEquals("{\"id\":\"1.2.3.ping.msul1\",\"lonId\":\"msul1\",\"savedAt\":"
-                + "\"1970-01-01T00:00:07Z\",\"sizeBytes\":5,\"held\":false,\"command\":\"ping\"}",
+                + "\"1970-01-01T00:00:07Z\",\"sizeBytes\":5,\"held\":false,\"command\":\"ping\","
+                + "\"deliveredNotRemoved\":false}",
                 Json.write(d));
         assertEquals(d, Json.toRecord(Json.parseObject(Json.write(d)), DeferredItem.class));
     }

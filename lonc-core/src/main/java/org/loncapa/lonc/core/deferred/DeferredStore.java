@@ -610,7 +610,12 @@ public final class DeferredStore {
     /** lond took it: the {@code S:} line is written and the file deleted. */
     DELIVERED,
     /** lond refused it: moved to {@code hold/} for an operator, never deleted. */
-    HELD
+    HELD,
+    /**
+     * lond took it and the {@code S:} line is written, but the file could not be deleted
+     * ({@code delayed/} read-only): the caller must not send it again.
+     */
+    DELIVERED_NOT_REMOVED
   }
 
   /**
@@ -640,8 +645,33 @@ public final class DeferredStore {
       return ReplayOutcome.HELD;
     }
     permLog.logReplayed(target, request);
-    delete(entry);
-    return ReplayOutcome.DELIVERED;
+    return delete(entry) ? ReplayOutcome.DELIVERED : ReplayOutcome.DELIVERED_NOT_REMOVED;
+  }
+
+  /** Name of the file {@link #checkWritable} creates and deletes (a temp name: never replayed). */
+  static final String PROBE_NAME = TEMP_PREFIX + "lonc-write-probe" + TEMP_SUFFIX;
+
+  /**
+   * Whether files can be created and deleted in {@code delayed/}, by creating and deleting a
+   * probe file through the store's I/O. Replay pauses while this fails: a delivered file that
+   * cannot be deleted would otherwise be sent again by the next process.
+   *
+   * @return empty if writable, else the reason
+   */
+  public Optional<String> checkWritable() {
+    if (!io.exists(dir)) {
+      return Optional.empty(); // nothing to replay; a save creates it
+    }
+    Path probe = dir.resolve(PROBE_NAME);
+    try {
+      io.deleteIfExists(probe);
+      io.writeNewAndSync(probe, new byte[0]);
+      io.deleteIfExists(probe);
+      return Optional.empty();
+    } catch (IOException | UncheckedIOException | ReadOnlyFileSystemException
+        | SecurityException e) {
+      return Optional.of(dir + " is not writable: " + reason(e));
+    }
   }
 
   // ---------------------------------------------------------------------------- moving files
@@ -651,7 +681,7 @@ public final class DeferredStore {
    *
    * @param entry the entry that was replayed
    * @return {@code true} if the file is gone (deleted now, or already gone); {@code false} if
-   *     it could not be deleted (logged), in which case it will be replayed again
+   *     it could not be deleted (logged); a later process may then replay it again
    */
   public boolean delete(DeferredEntry entry) {
     Objects.requireNonNull(entry, "entry");
@@ -660,8 +690,7 @@ public final class DeferredStore {
       return true;
     } catch (IOException | UncheckedIOException | ReadOnlyFileSystemException
         | SecurityException e) {
-      LOG.warn("Could not delete replayed deferred file {}; it will be replayed again: {}",
-          entry.name(), reason(e));
+      LOG.warn("Could not delete deferred file {}: {}", entry.name(), reason(e));
       return false;
     }
   }

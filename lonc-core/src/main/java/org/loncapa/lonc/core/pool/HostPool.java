@@ -89,6 +89,13 @@ public final class HostPool {
 
         /** Called on every tick (about once a second) for every host in use. */
         default void hostTick(HostPool pool, long now) {}
+
+        /**
+         * A sign that the host is reachable: lond answered a request, or an operator reset its
+         * retries ({@code reset_retries}, USR1). Called on the engine thread, on every reply: keep
+         * it cheap.
+         */
+        default void hostReachable(HostPool pool, long now) {}
     }
 
     public HostPool(LoncEngine engine, RemoteHost host, PoolSettings settings, long now) {
@@ -362,6 +369,7 @@ public final class HostPool {
             replies++;
             latency.record(now - t.submittedAt);
             countLondError(reply);
+            listener.hostReachable(this, now);
         }
         becameIdle(c, now);
     }
@@ -702,6 +710,7 @@ public final class HostPool {
             log.info("Retries reset for {}; host will be tried again", name());
             state = HostState.UNKNOWN;
         }
+        listener.hostReachable(this, now);
         pump(now);
     }
 

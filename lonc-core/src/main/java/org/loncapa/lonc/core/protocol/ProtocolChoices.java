@@ -12,6 +12,15 @@ public final class ProtocolChoices {
     private ProtocolChoices() {}
 
     /**
+     * A client's request line without the carriage return of a {@code \r\n} line end (socat, nc,
+     * Windows tools): lond would take {@code ping\r} for an unknown command. Only one trailing CR
+     * goes; a CR inside the line is data.
+     */
+    public static String withoutTrailingCr(String line) {
+        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    /**
      * [RECALL, medium] The insecure hailing line. 2005 lonc sends {@code init}; from about
      * LON-CAPA 2.9 {@code init::<lonVersion>}. We send the version when one is configured.
      */

@@ -594,9 +594,28 @@ class DeferredStoreTest {
     lonnetFile("1795900000.3.77.put.msul1", "put:c\n");
     io.fail(FaultyStoreIo.Op.DELETE, () -> new IOException("Input/output error"));
     DeferredEntry c = store.list("msul1").get(0);
-    store.finishReplay(c, "s1.example.edu", "sethost:msul1:put:c", "ok");
+    assertEquals(DeferredStore.ReplayOutcome.DELIVERED_NOT_REMOVED,
+        store.finishReplay(c, "s1.example.edu", "sethost:msul1:put:c", "ok"),
+        "the caller learns that the file stays, so that it does not send it again");
     assertTrue(permLogText().contains("put:c"));
     assertTrue(Files.exists(c.path()));
+  }
+
+  @Test
+  void checkWritableProbesCreateAndDeleteAndLeavesNothingBehind() throws IOException {
+    assertTrue(store.checkWritable().isEmpty(), "no delayed/ yet: nothing to replay, no pause");
+    store.save("msul1", "ping");
+    assertTrue(store.checkWritable().isEmpty());
+    io.fail(FaultyStoreIo.Op.DELETE, ReadOnlyFileSystemException::new);
+    assertTrue(store.checkWritable().isPresent());
+    io.heal(FaultyStoreIo.Op.DELETE);
+    io.fail(FaultyStoreIo.Op.WRITE, () -> new IOException("Read-only file system"));
+    assertTrue(store.checkWritable().orElseThrow().contains("Read-only file system"));
+    io.heal(FaultyStoreIo.Op.WRITE);
+    assertTrue(store.checkWritable().isEmpty());
+    try (java.util.stream.Stream<Path> files = Files.list(delayed)) {
+      assertEquals(1, files.count(), "the probe file is gone again");
+    }
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.loncapa.lonc.core.protocol.WireText;
 import org.loncapa.lonc.core.reactor.EventLoop;
 import org.slf4j.Logger;
@@ -539,7 +540,7 @@ public final class FrontEnd implements AutoCloseable {
                     break;
                 }
                 lastActivity = ticker.nanoTime();
-                dispatch(line);
+                dispatch(ProtocolChoices.withoutTrailingCr(line));
             }
             if (!inputDone) {
                 setReading(slots.size() < limits.maxPipelined());
