@@ -446,7 +446,8 @@ public final class LoncDaemon implements AutoCloseable {
     static FrontEnd.Limits limits(DaemonSettings s) {
         return new FrontEnd.Limits(s.bytes(Setting.MAX_REQUEST_BYTES), s.count(Setting.MAX_CLIENTS),
                 s.count(Setting.MAX_PIPELINED), s.count(Setting.LISTEN_BACKLOG),
-                s.duration(Setting.IDLE_CLIENT_TIMEOUT));
+                s.duration(Setting.IDLE_CLIENT_TIMEOUT), s.bytes(Setting.CLIENT_BUFFER_BYTES),
+                s.bytes(Setting.TOTAL_BUFFER_BYTES));
     }
 
     private static Set<String> hostNames(HostLayout l) {
