@@ -465,6 +465,11 @@ public final class LoncDaemon implements AutoCloseable {
         return engine;
     }
 
+    /** The front end's counters (clients, pauses, buffered reply bytes, abandoned clients). */
+    Map<String, Long> frontEndCounters() {
+        return frontEnd.counters();
+    }
+
     /** The deferred-transaction replayer. */
     public DeferredReplayer deferred() {
         return deferred;
