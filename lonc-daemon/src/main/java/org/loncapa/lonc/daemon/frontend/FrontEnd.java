@@ -527,7 +527,7 @@ public final class FrontEnd implements AutoCloseable {
             }
         }
 
-        private void accept(SocketChannel ch) {
+        private Client accept(SocketChannel ch) {
             String user;
             String group;
             try {
@@ -538,35 +538,65 @@ public final class FrontEnd implements AutoCloseable {
                 log.warn("Cannot read the credentials of a client of {}: {}; refusing it", name, e.toString());
                 closeQuietly(ch);
                 refused.incrementAndGet();
-                return;
+                return null;
             }
             if (!access.allows(user, group)) {
                 refused.incrementAndGet();
                 logRefusal(user, group, this);
                 closeQuietly(ch);
-                return;
+                return null;
             }
             Client c = new Client(this, ch, new LineService.Peer(user, group, nextClientId++));
             try {
                 c.key = loop.register(ch, SelectionKey.OP_READ, c);
             } catch (IOException e) {
                 closeQuietly(ch);
-                return;
+                return null;
             }
             clients.add(c);
             openClients = clients.size();
             accepted.incrementAndGet();
             log.debug("Client {} connected to {}", c.peer, name);
+            return c;
         }
 
+        /**
+         * Stops listening. The socket file goes first, so that no new client finds it; then the
+         * clients already waiting in the listen backlog are accepted (beyond maxClients if need be:
+         * closing the socket would reset them) and their requests read at once, so that they are
+         * served during the drain like every other open client.
+         */
         void close(boolean deleteFile) {
-            if (key != null) {
-                key.cancel();
-            }
-            closeQuietly(channel);
             if (deleteFile) {
                 SocketFiles.deleteIfOurs(path, fileKey);
             }
+            if (key != null) {
+                key.cancel();
+            }
+            int taken = 0;
+            if (channel.isOpen()) {
+                for (int i = 0; i < limits.backlog() + ACCEPTS_PER_WAKEUP; i++) {
+                    SocketChannel ch;
+                    try {
+                        ch = channel.accept();
+                    } catch (IOException e) {
+                        break;
+                    }
+                    if (ch == null) {
+                        break;
+                    }
+                    Client c = accept(ch);
+                    if (c != null) {
+                        taken++;
+                        c.read();
+                    }
+                }
+            }
+            if (taken > 0) {
+                log.info("Socket {} closed; {} client(s) waiting in its backlog were taken in to be"
+                        + " served", name, taken);
+            }
+            closeQuietly(channel);
         }
     }
 

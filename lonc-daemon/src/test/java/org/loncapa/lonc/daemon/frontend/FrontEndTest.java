@@ -555,4 +555,26 @@ class FrontEndTest {
             assertEquals("for the half-closed client", half.readLine());
         }
     }
+
+    @Test
+    void clientsWaitingInTheBacklogAreServedWhenTheSocketCloses() throws Exception {
+        Path p = start(new FrontEnd.Limits(1024, 1, 8, 50), AccessPolicy.ownUserAndRoot());
+        try (TestClient first = TestClient.connect(p)) {
+            first.writeLine("hold:first");
+            CompletableFuture<String> f = heldFuture("hold:first");
+            // maxClients is 1: these two wait in the listen backlog, their requests written
+            TestClient b = TestClient.connect(p);
+            TestClient c = TestClient.connect(p);
+            b.writeLine("from b");
+            c.writeLine("from c");
+            frontEnd.unlisten("host.example").join();
+            assertFalse(Files.exists(p), "the socket file is gone");
+            assertEquals("re:from b", b.readLine(), "a client of the backlog is served, not reset");
+            assertEquals("re:from c", c.readLine());
+            f.complete("first");
+            assertEquals("first", first.readLine());
+            b.close();
+            c.close();
+        }
+    }
 }
