@@ -101,6 +101,11 @@ public final class DaemonProcess implements AutoCloseable {
         return startedAt;
     }
 
+    /** The exit status (the process must have ended). */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
