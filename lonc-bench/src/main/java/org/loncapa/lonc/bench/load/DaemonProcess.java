@@ -20,7 +20,7 @@ public final class DaemonProcess implements AutoCloseable {
      * daemon run as documented.
      */
     public static final List<String> DEFAULT_JVM_OPTIONS =
-            List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+            List.of("-Xms64m", "-Xmx512m");
     static final String MAIN = "org.loncapa.lonc.daemon.Main";
 
     private final Process process;

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.loncapa.lonc.core.LoncEngine;
@@ -118,11 +117,8 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         this.permLog = permLog;
         this.clock = clock;
         this.settings = settings;
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lonc-deferred");
-            t.setDaemon(true);
-            return t;
-        });
+        // a failing task must not leave a silently dead replayer behind (supervision)
+        this.worker = new org.loncapa.lonc.core.reactor.SupervisedScheduler("lonc-deferred");
     }
 
     /**
