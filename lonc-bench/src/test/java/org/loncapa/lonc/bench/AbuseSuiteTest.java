@@ -123,7 +123,7 @@ class AbuseSuiteTest {
     }
 
     private DaemonProcess startDaemon(ClusterFiles files) throws IOException {
-        DaemonProcess d = DaemonProcess.start(files, System.getProperty("java.class.path"),
+        DaemonProcess d = DaemonProcess.start(files, daemonClasspath(),
                 List.of("-Xms64m", "-Xmx256m"), SETTINGS);
         d.awaitSocket(files.socket(B), Duration.ofSeconds(60));
         d.awaitSocket(files.socket(A), Duration.ofSeconds(10));
@@ -194,10 +194,20 @@ class AbuseSuiteTest {
             assertTrue(!t.isAlive(), t.getName() + " finished");
         }
         sampler.join(5_000);
+        String during = admin(files, "{\"cmd\":\"status\"}");
+        assertTrue(counter(during, "clientsPaused") >= 1, "the client that does not read is paused: " + during);
         hog.close();
         for (SocketChannel s : slow) {
             s.close();
         }
+
+        long releasedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long held;
+        while ((held = counter(admin(files, "{\"cmd\":\"status\"}"), "replyBytesBuffered")) != 0
+                && System.nanoTime() - releasedBy < 0) {
+            pause(100);
+        }
+        assertEquals(0, held, "the buffers of the client that left are released");
 
         // ---- invariants of the abuse phase
         assertEquals(List.of(), violations, "every request of a well-behaved client got one reply, its own");
@@ -411,6 +421,37 @@ class AbuseSuiteTest {
             c.writeLine(line);
             return c.readLine(20_000);
         }
+    }
+
+    /**
+     * This build's class path, or with {@code -Dlonc.abuse.daemonBuild=<checkout>} the lonc modules'
+     * classes of another (compiled) checkout: a before/after comparison against an older daemon.
+     */
+    private static String daemonClasspath() {
+        String cp = System.getProperty("java.class.path");
+        String other = System.getProperty("lonc.abuse.daemonBuild");
+        if (other == null) {
+            return cp;
+        }
+        List<String> out = new ArrayList<>();
+        for (String e : cp.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(e);
+            boolean lonc = p.endsWith(Path.of("target", "classes")) && p.getParent().getParent() != null
+                    && p.getParent().getParent().getFileName().toString().startsWith("lonc-");
+            out.add(lonc ? Path.of(other).resolve(p.getParent().getParent().getFileName())
+                    .resolve("target/classes").toString() : e);
+        }
+        return String.join(java.io.File.pathSeparator, out);
+    }
+
+    private static String admin(ClusterFiles files, String json) throws IOException {
+        return request(files.sockDir().resolve(".lonc-admin"), json);
+    }
+
+    /** A front-end counter from the admin status JSON, or -1 if absent. */
+    private static long counter(String statusJson, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":(\\d+)").matcher(statusJson);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static int delayedFiles(ClusterFiles files) throws IOException {
