@@ -217,6 +217,7 @@ class AbuseSuiteTest {
         long rssMib = maxRssBytes.get() >> 20;
         assertTrue(rssMib < RSS_BOUND_MIB, "daemon RSS " + rssMib + " MiB under " + RSS_BOUND_MIB + " MiB");
         awaitBaseline(pid, base);
+        System.out.println("daemon class path: " + daemonClasspath());
         System.out.printf("abuse suite: %d s, %d healthy requests, p99 %d ms, max RSS %d MiB, fds %d -> %d,"
                 + " threads %d%n", seconds, healthyRequests.get(), p99, rssMib, base.fds(),
                 ProcStats.sample(pid).fds(), ProcStats.sample(pid).threads());
@@ -435,11 +436,13 @@ class AbuseSuiteTest {
         }
         List<String> out = new ArrayList<>();
         for (String e : cp.split(java.io.File.pathSeparator)) {
+            // <module>/target/classes or <module>/target/<module>-<version>.jar of a lonc module
             Path p = Path.of(e);
-            boolean lonc = p.endsWith(Path.of("target", "classes")) && p.getParent().getParent() != null
-                    && p.getParent().getParent().getFileName().toString().startsWith("lonc-");
-            out.add(lonc ? Path.of(other).resolve(p.getParent().getParent().getFileName())
-                    .resolve("target/classes").toString() : e);
+            Path target = p.getParent();
+            Path module = target == null ? null : target.getParent();
+            boolean lonc = module != null && target.getFileName().toString().equals("target")
+                    && module.getFileName().toString().startsWith("lonc-");
+            out.add(lonc ? Path.of(other).resolve(module.getFileName()).resolve("target/classes").toString() : e);
         }
         return String.join(java.io.File.pathSeparator, out);
     }
