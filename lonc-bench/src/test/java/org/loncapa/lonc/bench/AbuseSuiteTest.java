@@ -88,6 +88,8 @@ class AbuseSuiteTest {
     private final AtomicLong healthyRequests = new AtomicLong();
     private final AtomicLong maxRssBytes = new AtomicLong();
     private final Set<String> deferredSeen = ConcurrentHashMap.newKeySet();
+    /** Every daemon started, killed at the end whatever happened (no JVM may outlive the test). */
+    private final List<DaemonProcess> daemons = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void theDaemonServesWellBehavedClientsWhileAttackedFromBothSides() throws Exception {
@@ -110,7 +112,14 @@ class AbuseSuiteTest {
                         "msula:abuse:library:" + A + ":127.0.0.2",
                         "msulb:abuse:library:" + B + ":127.0.0.1",
                         "msulc:abuse:library:" + C + ":127.0.0.1"));
-                run(files, proxy, faulty, seconds);
+                try {
+                    run(files, proxy, faulty, seconds);
+                } finally {
+                    abusing.set(false);
+                    for (DaemonProcess d : daemons) {
+                        ProcessHandle.of(d.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                    }
+                }
             }
         }
     }
@@ -125,6 +134,7 @@ class AbuseSuiteTest {
     private DaemonProcess startDaemon(ClusterFiles files) throws IOException {
         DaemonProcess d = DaemonProcess.start(files, daemonClasspath(),
                 List.of("-Xms64m", "-Xmx256m"), SETTINGS);
+        daemons.add(d);
         d.awaitSocket(files.socket(B), Duration.ofSeconds(60));
         d.awaitSocket(files.socket(A), Duration.ofSeconds(10));
         d.awaitSocket(files.socket(C), Duration.ofSeconds(10));
