@@ -201,7 +201,8 @@ class AbuseSuiteTest {
         abusing.set(false);
         for (Thread t : threads) {
             t.join(30_000);
-            assertTrue(!t.isAlive(), t.getName() + " finished");
+            assertTrue(!t.isAlive(), t.getName() + " finished; daemon alive: " + d.isAlive()
+                    + ", RSS " + (maxRssBytes.get() >> 20) + " MiB, output: " + d.output());
         }
         sampler.join(5_000);
         String during = admin(files, "{\"cmd\":\"status\"}");
