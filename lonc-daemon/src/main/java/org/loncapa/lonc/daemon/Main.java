@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
  * </pre>
  *
  * Exit codes: 0 done, 1 failure, 2 configuration or usage error, 3 a socket is in use by a live
- * process (another lonc is running).
+ * process (another lonc is running), 4 a fatal internal error (a lonc thread died, for example of
+ * OutOfMemoryError; lonc.log has a CRITICAL line; the service manager should restart it).
  */
 @Command(name = "lonc-daemon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "lonc for Java: a drop-in replacement for LON-CAPA's Perl lonc daemon.%n"
@@ -45,7 +46,8 @@ import picocli.CommandLine.Parameters;
             Main.Settings.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failure", "2:configuration or usage error",
-            "3:a socket is in use by a live process (another lonc?)"})
+            "3:a socket is in use by a live process (another lonc?)",
+            "4:fatal internal error (a thread died, e.g. out of memory); restart it"})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -129,7 +131,7 @@ public final class Main implements Callable<Integer> {
             LoncDaemon d;
             try {
                 d = LoncDaemon.start(new LoncDaemon.Options().config(cfg.config).hostsFile(hosts)
-                        .settingsFile(cfg.settings).overrides(cfg.set).signals(true));
+                        .settingsFile(cfg.settings).overrides(cfg.set).signals(true).supervise(true));
             } catch (ConfigException e) {
                 err.println("lonc: configuration error: " + e.getMessage());
                 return LoncDaemon.EXIT_CONFIG;
