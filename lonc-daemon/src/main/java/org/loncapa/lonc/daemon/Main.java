@@ -28,11 +28,11 @@ import picocli.CommandLine.Parameters;
  * The command line of the daemon jar. Scripts and service files depend on it; keep it stable.
  *
  * <pre>
- * java -jar lonc-daemon.jar run --config /etc/httpd/conf/loncapa.conf [--hosts hosts.tab]
+ * java -jar lonc-daemon-all.jar run --config /etc/httpd/conf/loncapa.conf [--hosts hosts.tab]
  *                               [--settings lonc.properties] [--set name=value]...
- * java -jar lonc-daemon.jar admin --config loncapa.conf status [host]
- * java -jar lonc-daemon.jar send --socket /home/httpd/sockets/msul1.example.edu 'sethost:msul1:ping'
- * java -jar lonc-daemon.jar settings
+ * java -jar lonc-daemon-all.jar admin --config loncapa.conf status [host]
+ * java -jar lonc-daemon-all.jar send --socket /home/httpd/sockets/msul1.example.edu 'sethost:msul1:ping'
+ * java -jar lonc-daemon-all.jar settings
  * </pre>
  *
  * Exit codes: 0 done, 1 failure, 2 configuration or usage error, 3 a socket is in use by a live
