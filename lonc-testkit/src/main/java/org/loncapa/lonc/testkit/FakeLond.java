@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *       exchange.</li>
  * </ul>
  * Insecure connections get their session key from {@code ekey}: a lond-style buildkey, and the key
- * {@code SessionKeys.insecureKey(<current lonID>, clientLonId, buildkey)}.
+ * protocol.md §2.4 derives from {@code <current lonID> . clientLonId} and the buildkey.
  *
  * <h2>Requests and who answers them</h2>
  * After the init exchange every line is handled in this order:
