@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
@@ -73,7 +72,7 @@ final class ServerConnection implements Runnable {
         this.index = index;
         this.socket = socket;
         this.fault = fault;
-        this.pid = lond.basePid() + 1 + index; // lond forks a child, with its own pid, per connection
+        this.pid = lond.entropy().pid(lond.basePid(), index);
         this.reader = new LineReader(lond.maxLineBytes());
         this.currentLonId = lond.lonIds().get(0);
     }
@@ -181,7 +180,7 @@ final class ServerConnection implements Runnable {
             log.info("connection {}: attempted insecure connection disallowed", index);
             return false;
         }
-        String challenge = LondWire.challenge(pid, System.currentTimeMillis() / 1000);
+        String challenge = LondWire.challenge(pid, lond.entropy().epochSeconds());
         writeLine(challenge);
         String echo = readLine();
         if (echo == null) {
@@ -244,7 +243,7 @@ final class ServerConnection implements Runnable {
         tlsSocket = tls;
         tls.setUseClientMode(false);
         tls.setNeedClientAuth(lond.sslNeedClientAuth());
-        String key = LondWire.randomHexKey(lond.random());
+        String key = lond.entropy().sessionKeyHex();
         try {
             tls.startHandshake();
             OutputStream tlsOut = tls.getOutputStream();
@@ -368,6 +367,9 @@ final class ServerConnection implements Runnable {
         if (command.startsWith("echo:")) {
             return Response.reply(command.substring("echo:".length()));
         }
+        if (LondStore.handles(request.commandName())) {
+            return Response.reply(lond.store().apply(command));
+        }
         return Response.reply(FakeLond.UNKNOWN_CMD);
     }
 
@@ -414,12 +416,11 @@ final class ServerConnection implements Runnable {
 
     /** {@code ekey}: a fresh buildkey, and the session key lond derives from it. */
     private String newInsecureKey() {
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        int inside = rnd.nextInt(100_000);
-        int prefix = rnd.nextInt(100_000);
-        int suffix = rnd.nextInt(100_000);
-        String buildKey = LondWire.buildKey(System.currentTimeMillis() / 1000, pid, inside,
-                prefix, suffix);
+        LondEntropy e = lond.entropy();
+        int inside = e.draw100000();
+        int prefix = e.draw100000();
+        int suffix = e.draw100000();
+        String buildKey = LondWire.buildKey(e.epochSeconds(), pid, inside, prefix, suffix);
         cipher = new LondCipher(LondWire.packH32(LondWire.insecureKeyText(currentLonId, lond.clientLonId(),
                 buildKey)), "insecure key mode: derived from lond's lonID '" + currentLonId
                 + "' and the client's lonID '" + lond.clientLonId() + "' with the buildkey sent for ekey");
