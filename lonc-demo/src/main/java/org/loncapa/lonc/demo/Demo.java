@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -94,7 +93,7 @@ final class Demo {
             }
             late.shutdown(); // down for now: its port stays reserved for restart()
 
-            Path conf = writeConfiguration(dir, self.port());
+            Path conf = writeConfiguration(dir, self.port(), multi.port(), late.port());
             heading("lonc demo: three fake lond hosts on loopback, the real daemon in front of them");
             out.printf("  working directory  %s%n", dir);
             out.printf("  loncapa.conf       %s%n", conf);
@@ -105,7 +104,6 @@ final class Demo {
                     LATE, late.port());
 
             daemon = LoncDaemon.start(new LoncDaemon.Options().config(conf)
-                    .londPorts(Map.of(SELF, self.port(), MULTI, multi.port(), LATE, late.port()))
                     .overrides(List.of("retries=2", "connectTimeout=1s", "transactionTimeout=5s",
                             "probeInitialDelay=60s", "drainTimeout=2s")));
             Path sockets = daemon.config().lonSockDir();
@@ -255,8 +253,11 @@ final class Demo {
         return f;
     }
 
-    private static Path writeConfiguration(Path dir, int port) throws IOException {
-        LoncapaSandbox s = LoncapaSandbox.in(dir, "demo1").londPort(port).comment("written by 'lonc-daemon demo'");
+    /** loncapa.conf with each fake host's own port (loncLondPorts), so it also works embedded. */
+    private static Path writeConfiguration(Path dir, int selfPort, int multiPort, int latePort)
+            throws IOException {
+        LoncapaSandbox s = LoncapaSandbox.in(dir, "demo1").londPort(selfPort).londPort(SELF, selfPort)
+                .londPort(MULTI, multiPort).londPort(LATE, latePort).comment("written by lonc-demo");
         s.writeHostsTab(
                 "# id:domain:role:name:ip (1.x layout: the IP saves a DNS lookup)",
                 "demo1:demo:library:" + SELF + ":127.0.0.1",
