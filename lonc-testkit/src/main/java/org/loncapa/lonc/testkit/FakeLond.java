@@ -144,6 +144,8 @@ public final class FakeLond implements AutoCloseable {
     // recording (connection threads write, any thread reads)
     private final LinkedBlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
     private final AtomicInteger requestCount = new AtomicInteger();
+    private final AtomicInteger decryptionFailures = new AtomicInteger();
+    private volatile String lastDecryptionError;
     private final AtomicInteger handshakeCount = new AtomicInteger();
     private final AtomicInteger connectionCount = new AtomicInteger();
     /** Index of the next accepted connection (may run ahead of connectionCount briefly). */
@@ -403,6 +405,19 @@ public final class FakeLond implements AutoCloseable {
         return requests.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * How many {@code enc:} requests did not decrypt with their connection's key (counted even when
+     * recording is off); see {@link RecordedRequest#decryptionFailed()}.
+     */
+    public int decryptionFailureCount() {
+        return decryptionFailures.get();
+    }
+
+    /** The {@link RecordedRequest#decryptionError()} of the last request that did not decrypt, or null. */
+    public String lastDecryptionError() {
+        return lastDecryptionError;
+    }
+
     /** Requests received so far (counted even when recording is off). */
     public int requestCount() {
         return requestCount.get();
@@ -572,6 +587,10 @@ public final class FakeLond implements AutoCloseable {
 
     void record(RecordedRequest request) {
         requestCount.incrementAndGet();
+        if (request.decryptionFailed()) {
+            lastDecryptionError = request.decryptionError();
+            decryptionFailures.incrementAndGet();
+        }
         if (recordRequests) {
             requests.add(request);
         }
