@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.core.config.LoncapaConfig;
+import org.loncapa.lonc.daemon.logging.LoncLogServiceProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,12 +28,11 @@ import picocli.CommandLine.Parameters;
  * The command line of the daemon jar. Scripts and service files depend on it; keep it stable.
  *
  * <pre>
- * java -jar lonc-daemon.jar run --config /etc/httpd/conf/loncapa.conf [--hosts hosts.tab]
+ * java -jar lonc-daemon-all.jar run --config /etc/httpd/conf/loncapa.conf [--hosts hosts.tab]
  *                               [--settings lonc.properties] [--set name=value]...
- * java -jar lonc-daemon.jar demo
- * java -jar lonc-daemon.jar admin --config loncapa.conf status [host]
- * java -jar lonc-daemon.jar send --socket /home/httpd/sockets/msul1.example.edu 'sethost:msul1:ping'
- * java -jar lonc-daemon.jar settings
+ * java -jar lonc-daemon-all.jar admin --config loncapa.conf status [host]
+ * java -jar lonc-daemon-all.jar send --socket /home/httpd/sockets/msul1.example.edu 'sethost:msul1:ping'
+ * java -jar lonc-daemon-all.jar settings
  * </pre>
  *
  * Exit codes: 0 done, 1 failure, 2 configuration or usage error, 3 a socket is in use by a live
@@ -41,8 +41,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "lonc-daemon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "lonc for Java: a drop-in replacement for LON-CAPA's Perl lonc daemon.%n"
-                + "Start with 'demo' to see it work without any configuration.",
-        subcommands = {Main.Run.class, Main.DemoCommand.class, Main.Admin.class, Main.Send.class,
+                + "To see it work without any configuration, run the lonc-demo jar.",
+        subcommands = {Main.Run.class, Main.Admin.class, Main.Send.class,
             Main.Settings.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failure", "2:configuration or usage error",
@@ -54,6 +54,7 @@ public final class Main implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        LoncLogServiceProvider.install();
         boundDnsCache();
         System.exit(execute(args));
     }
@@ -169,27 +170,6 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--set", paramLabel = "name=value",
                 description = "Override one setting (repeatable); applied after --settings.")
         List<String> set = new ArrayList<>();
-    }
-
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Start fake lond hosts on loopback, the daemon in front of them, send a"
-                    + " few requests like lonnet does, print what happened and exit."
-                    + " Needs no configuration.")
-    static final class DemoCommand implements Callable<Integer> {
-        @Option(names = "--keep", description = "Keep the demo's temporary directory (and print it).")
-        boolean keep;
-
-        @Option(names = "--stay", description = "Keep the daemon and the fake hosts running after the"
-                + " demo's requests, to try the example commands; stop with Ctrl-C.")
-        boolean stay;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            return new Demo(spec.commandLine().getOut(), keep || stay, stay).run();
-        }
     }
 
     @Command(name = "admin", mixinStandardHelpOptions = true,
