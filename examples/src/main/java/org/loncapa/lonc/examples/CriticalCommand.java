@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 import org.loncapa.lonc.client.LoncClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -25,13 +26,19 @@ final class CriticalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<lonid>", description = "The target lonID.")
     String lonId;
 
-    @Parameters(index = "1", paramLabel = "<cmd>", description = "The command, one line (quote it).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "<cmd>",
+            description = "The command, one line (quote it).")
     String command;
+
+    @Option(names = "--stdin", description = "Read the command from standard input instead: its bytes"
+            + " as they are (one line; a trailing newline is dropped), for requests that are not UTF-8.")
+    boolean fromStdin;
 
     @Override
     public Integer call() throws Exception {
+        String request = cli.request(spec, command, fromStdin);
         try (LoncClient client = cli.openClient()) {
-            return LoncCli.printReply(spec, client.critical(lonId, command));
+            return cli.printReply(spec, client.critical(lonId, request));
         }
     }
 }

@@ -1,6 +1,8 @@
 package org.loncapa.lonc.examples;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import org.loncapa.lonc.client.LoncClient;
 import org.loncapa.lonc.client.Reply;
 import org.loncapa.lonc.core.config.ConfigException;
+import org.loncapa.lonc.core.protocol.WireText;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +67,19 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
             description = "How long to wait for a reply, e.g. 500ms, 5s, 2m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    /**
+     * Standard output as bytes, so that a reply reaches it exactly as lond sent it (a text writer
+     * would turn every byte that is not UTF-8 into '?'); null when only a writer was given (tests
+     * of text output).
+     */
+    private OutputStream rawOut;
+
+    /** Where {@code --stdin} reads a request's bytes. */
+    private InputStream stdin = System.in;
+
+    /** The longest request {@code --stdin} accepts, newline included. */
+    static final int MAX_STDIN_REQUEST = 1 << 20;
+
     /** {@code lonc} without a command: the usage, on stderr. */
     @Override
     public Integer call() {
@@ -89,12 +105,55 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
         return b.build();
     }
 
-    /** Prints the reply line on stdout and maps its kind to an exit code. */
-    static int printReply(CommandSpec spec, Reply r) {
+    /**
+     * Prints the reply line on stdout, byte for byte as received (followed by a newline), and maps
+     * its kind to an exit code.
+     */
+    int printReply(CommandSpec spec, Reply r) throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        out.println(r.line());
         out.flush();
+        if (rawOut != null) {
+            rawOut.write(WireText.encodeLine(r.line()));
+            rawOut.flush();
+        } else {
+            out.println(r.line());
+            out.flush();
+        }
         return exitCode(r);
+    }
+
+    /**
+     * The request of {@code send}/{@code critical}: the argument, or with {@code --stdin} one line
+     * read from standard input as bytes (a trailing newline dropped), so that a request that is not
+     * UTF-8 reaches lond unchanged; the JVM decodes arguments and cannot give their bytes back.
+     */
+    String request(CommandSpec sub, String argument, boolean fromStdin) throws IOException {
+        if (fromStdin == (argument != null)) {
+            throw new CommandLine.ParameterException(sub.commandLine(),
+                    "Give either <cmd> or --stdin, not " + (fromStdin ? "both" : "neither"));
+        }
+        if (!fromStdin) {
+            return argument;
+        }
+        byte[] b = stdin.readNBytes(MAX_STDIN_REQUEST + 1);
+        if (b.length > MAX_STDIN_REQUEST) {
+            throw new IllegalArgumentException("the request on standard input is longer than "
+                    + MAX_STDIN_REQUEST + " bytes");
+        }
+        int n = b.length;
+        if (n > 0 && b[n - 1] == '\n') {
+            n--;
+        }
+        for (int i = 0; i < n; i++) {
+            if (b[i] == '\n' || b[i] == '\r') {
+                throw new IllegalArgumentException("the request on standard input must be one line;"
+                        + " found a " + (b[i] == '\n' ? "newline" : "carriage return") + " at byte " + i);
+            }
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("the request on standard input is empty");
+        }
+        return WireText.decode(b, 0, n);
     }
 
     /** The exit code for a reply. */
@@ -137,10 +196,26 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
         return cl;
     }
 
-    /** Runs the command line in-process and returns its exit code. */
+    /** Runs the command line in-process and returns its exit code (replies written as text). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         int code = commandLine(out, err).execute(args);
         out.flush();
+        err.flush();
+        return code;
+    }
+
+    /**
+     * Runs the command line in-process with byte streams, as {@link #main} does: replies reach
+     * {@code out} byte for byte and {@code --stdin} reads {@code in}.
+     */
+    public static int run(String[] args, InputStream in, OutputStream out, PrintWriter err) {
+        PrintWriter text = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        CommandLine cl = commandLine(text, err);
+        LoncCli cli = cl.getCommand();
+        cli.rawOut = out;
+        cli.stdin = in;
+        int code = cl.execute(args);
+        text.flush();
         err.flush();
         return code;
     }
@@ -151,7 +226,6 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        System.exit(run(args, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
-                new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
+        System.exit(run(args, System.in, System.out, new PrintWriter(System.err, true, StandardCharsets.UTF_8)));
     }
 }

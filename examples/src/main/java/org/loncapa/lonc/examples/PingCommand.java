@@ -26,7 +26,7 @@ final class PingCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (LoncClient client = cli.openClient()) {
-            return LoncCli.printReply(spec, client.reply(lonId, "ping"));
+            return cli.printReply(spec, client.reply(lonId, "ping"));
         }
     }
 }

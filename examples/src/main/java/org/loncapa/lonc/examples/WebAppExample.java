@@ -30,9 +30,10 @@ import org.loncapa.lonc.client.internal.Json;
  *
  * <p>Requests are answered asynchronously: the handler calls {@link LoncClient#send} and writes the
  * HTTP response when the reply future completes (on the client's callback executor), so no HTTP
- * thread waits on lond. Run it with {@code java -cp examples.jar
+ * thread waits on lond. Run it with {@code java -cp lonc-examples-all.jar
  * org.loncapa.lonc.examples.WebAppExample --config /etc/httpd/conf/loncapa.conf [--daemon]
- * [--port 8080]}.
+ * [--port 8080] [--bind 127.0.0.1]}; it listens on loopback unless {@code --bind} says otherwise,
+ * as it has no authentication.
  */
 public final class WebAppExample implements AutoCloseable {
     private final LoncClient lonc;
@@ -124,33 +125,95 @@ public final class WebAppExample implements AutoCloseable {
         httpThreads.shutdownNow();
     }
 
-    public static void main(String[] args) throws Exception {
+    static final String USAGE = String.join("\n",
+            "usage: WebAppExample --config <loncapa.conf> [--daemon] [--port 8080] [--bind 127.0.0.1]",
+            "  --config <file>  LON-CAPA's loncapa.conf",
+            "  --daemon         go through the running lonc daemon instead of an embedded engine",
+            "  --port <n>       the HTTP port (default 8080; 0 picks a free one)",
+            "  --bind <addr>    the address to listen on (default 127.0.0.1, loopback only: the",
+            "                   example has no authentication; say 0.0.0.0 to serve every interface)",
+            "  --help           this text");
+
+    /** The command line: where to listen and how to reach lond. */
+    record Options(Path config, boolean daemon, InetSocketAddress address) {
+    }
+
+    /**
+     * Parses the command line; empty for {@code --help}.
+     *
+     * @throws IllegalArgumentException for a usage error, with the message to print
+     */
+    static java.util.Optional<Options> parse(String... args) {
         Path config = null;
         boolean daemon = false;
         int port = 8080;
+        String bind = "127.0.0.1";
         for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config" -> config = Path.of(args[++i]);
-                case "--daemon" -> daemon = true;
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                default -> {
-                    System.err.println("usage: WebAppExample --config <loncapa.conf> [--daemon] [--port 8080]");
-                    System.exit(ExitCodes.USAGE);
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return java.util.Optional.empty();
                 }
+                case "--daemon" -> daemon = true;
+                case "--config", "--port", "--bind" -> {
+                    if (i + 1 == args.length) {
+                        throw new IllegalArgumentException(a + " needs a value");
+                    }
+                    String v = args[++i];
+                    if (a.equals("--config")) {
+                        config = Path.of(v);
+                    } else if (a.equals("--bind")) {
+                        bind = v;
+                    } else {
+                        try {
+                            port = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--port: not a number: " + v);
+                        }
+                        if (port < 0 || port > 65535) {
+                            throw new IllegalArgumentException("--port: out of range: " + v);
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown argument: " + a);
             }
         }
         if (config == null) {
-            System.err.println("usage: WebAppExample --config <loncapa.conf> [--daemon] [--port 8080]");
-            System.exit(ExitCodes.USAGE);
+            throw new IllegalArgumentException("--config <loncapa.conf> is required");
         }
-        LoncClient.Builder b = LoncClient.fromConfig(config);
-        if (daemon) {
+        return java.util.Optional.of(new Options(config, daemon, new InetSocketAddress(bind, port)));
+    }
+
+    /**
+     * Serves until Ctrl-C.
+     *
+     * @param args see {@link #USAGE}
+     * @throws Exception if the client or the HTTP server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            java.util.Optional<Options> parsed = parse(args);
+            if (parsed.isEmpty()) {
+                System.out.println(USAGE);
+                System.exit(ExitCodes.OK);
+                return;
+            }
+            o = parsed.get();
+        } catch (IllegalArgumentException e) {
+            System.err.println("WebAppExample: " + e.getMessage());
+            System.err.println(USAGE);
+            System.exit(ExitCodes.USAGE);
+            return;
+        }
+        LoncClient.Builder b = LoncClient.fromConfig(o.config());
+        if (o.daemon()) {
             b.daemon();
         }
         try (LoncClient lonc = b.build();
-                WebAppExample app = new WebAppExample(lonc, new InetSocketAddress(port))) {
-            System.err.println("Serving on http://localhost:" + app.port() + "/ping?lonid=<lonid> ("
-                    + lonc.describe() + "); Ctrl-C stops.");
+                WebAppExample app = new WebAppExample(lonc, o.address())) {
+            System.err.println("Serving on http://" + o.address().getHostString() + ":" + app.port()
+                    + "/ping?lonid=<lonid> (" + lonc.describe() + "); Ctrl-C stops.");
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

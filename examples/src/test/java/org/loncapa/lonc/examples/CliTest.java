@@ -1,6 +1,7 @@
 package org.loncapa.lonc.examples;
 
 import org.loncapa.lonc.testkit.FakeDaemonSockets;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,6 +121,53 @@ class CliTest {
     void pingPrintsTheReplyAlone() {
         Run r = lonc("--config", c(), "ping", "msul1");
         assertEquals(new Run(0, "msul1\n", ""), r);
+    }
+
+    record ByteRun(int code, byte[] out, String err) {}
+
+    static ByteRun loncBytes(byte[] stdin, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        int code = LoncCli.run(args, new java.io.ByteArrayInputStream(stdin), out, new PrintWriter(err));
+        return new ByteRun(code, out.toByteArray(), err.toString());
+    }
+
+    static byte[] latin1(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void sendWritesTheReplysBytesExactlyAsLondSentThem() {
+        // lond answers in Latin-1 (old LON-CAPA data): 0xE9 is not UTF-8 and must not become '?'
+        lond.dispatcher(r -> r.commandName().equals("name") ? Response.reply("Ren\uDCE9e") : null);
+        ByteRun r = loncBytes(new byte[0], "--config", c(), "send", "msul1", "name:jdoe");
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(latin1("Ren\u00e9e\n"), r.out());
+    }
+
+    @Test
+    void sendStdinCarriesARequestsBytesUnchanged() throws Exception {
+        lond.dispatcher(r -> r.commandName().equals("latin") ? Response.reply("got " + r.command()) : null);
+        ByteRun r = loncBytes(latin1("latin:\u00e9t\u00e9\n"), "--config", c(), "send", "--stdin", "msul1");
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(latin1("got latin:\u00e9t\u00e9\n"), r.out());
+        RecordedRequest seen = lond.takeRequest(Duration.ofSeconds(5));
+        assertEquals("latin:\uDCE9t\uDCE9", seen.command());
+        // encrypted too: the bytes travel inside enc: and come back out
+        ByteRun enc = loncBytes(latin1("encrypt:latin:\u00ff"), "--config", c(), "send", "--stdin", "msul1");
+        assertArrayEquals(latin1("got latin:\u00ff\n"), enc.out(), enc.err());
+    }
+
+    @Test
+    void sendStdinRefusesTwoLinesEmptyInputAndAnArgumentBesideIt() {
+        ByteRun two = loncBytes(latin1("echo:a\necho:b\n"), "--config", c(), "send", "--stdin", "msul1");
+        assertEquals(2, two.code());
+        assertTrue(two.err().contains("one line"), two.err());
+        assertEquals(2, loncBytes(new byte[0], "--config", c(), "send", "--stdin", "msul1").code());
+        ByteRun both = loncBytes(latin1("echo:a"), "--config", c(), "send", "--stdin", "msul1", "echo:b");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("not both"), both.err());
+        assertEquals(0, lond.requestCount());
     }
 
     @Test

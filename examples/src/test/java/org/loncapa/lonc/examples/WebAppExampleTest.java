@@ -1,6 +1,7 @@
 package org.loncapa.lonc.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -52,5 +53,24 @@ class WebAppExampleTest {
     static HttpResponse<String> get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void listensOnLoopbackUnlessToldOtherwise() {
+        WebAppExample.Options o = WebAppExample.parse("--config", "x.conf").orElseThrow();
+        assertTrue(o.address().getAddress().isLoopbackAddress(), o.address().toString());
+        assertEquals(8080, o.address().getPort());
+        WebAppExample.Options any = WebAppExample.parse("--config", "x.conf", "--bind", "0.0.0.0",
+                "--port", "0").orElseThrow();
+        assertTrue(any.address().getAddress().isAnyLocalAddress(), any.address().toString());
+    }
+
+    @Test
+    void helpIsNotAUsageError() {
+        assertTrue(WebAppExample.parse("--help").isEmpty());
+        assertTrue(WebAppExample.parse("--config", "x.conf", "-h").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> WebAppExample.parse("--port"));
+        assertThrows(IllegalArgumentException.class, () -> WebAppExample.parse("--frob"));
+        assertThrows(IllegalArgumentException.class, () -> WebAppExample.parse("--daemon"));
     }
 }

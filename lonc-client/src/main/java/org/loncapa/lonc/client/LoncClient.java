@@ -222,7 +222,7 @@ public final class LoncClient implements AutoCloseable {
      */
     public static Builder fromConfig(LoncapaConfig conf, HostTable table) throws ConfigException {
         Builder b = new Builder(conf.lonHostID())
-                .hosts(table.remoteHosts(conf.lonHostID(), conf.londPort(), java.util.Map.of()))
+                .hosts(table.remoteHosts(conf.lonHostID(), conf.londPort(), conf.londPorts()))
                 .allowInsecure(conf.loncAllowInsecure())
                 .localKeyDir(conf.lonIDsDir())
                 .lonVersion(conf.lonVersion().orElse(null))

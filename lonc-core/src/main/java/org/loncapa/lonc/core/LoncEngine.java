@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * the {@code ...Async} variants of {@link CompletableFuture} with your own executor instead).
  *
  * <p>Replies are lond's reply line (without newline), or one of the {@link ReplyTokens} that lonc
- * itself produces. A future never completes exceptionally, except when its caller cancels it.
+ * itself produces. A future never completes exceptionally, except when its caller cancels it, or
+ * with {@link EngineDiedException} when made after the engine thread died.
  */
 public final class LoncEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LoncEngine.class);
@@ -69,6 +70,20 @@ public final class LoncEngine implements AutoCloseable {
     private volatile boolean shutDown;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private HostPool.HostListener listener = HostPool.HostListener.NONE;
+    /** What killed the engine thread, or null while it lives. */
+    private volatile Throwable deathCause;
+
+    /**
+     * The engine thread has died (an Error escaped it): requests made since fail with this at once.
+     * Requests that were pending when it died were answered {@code con_lost}.
+     */
+    public static final class EngineDiedException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        EngineDiedException(Throwable cause) {
+            super("the lonc engine thread died of " + cause, cause);
+        }
+    }
 
     private LoncEngine(EngineConfig config) {
         this.config = config;
@@ -87,6 +102,43 @@ public final class LoncEngine implements AutoCloseable {
             return t;
         });
         this.loop = new EventLoop("lonc-engine", config.tickIntervalNanos, () -> tick(now()));
+        this.loop.onDeath(this::died);
+    }
+
+    /**
+     * On the dying engine thread, before the tasks still posted run: from now on every request fails
+     * at once, and every queued or in-flight one is answered {@code con_lost} (best effort: the
+     * pools may be in any state after the error).
+     */
+    private void died(Throwable cause) {
+        deathCause = cause;
+        closing = true;
+        log.error("The lonc engine thread died of {}: every pending request is answered {} and every"
+                + " new one fails", cause.toString(), ReplyTokens.CON_LOST, cause);
+        for (HostPool p : pools.values()) {
+            try {
+                p.shutdown();
+            } catch (RuntimeException | Error e) {
+                log.warn("Failing the requests of {} after the engine died: {}", p.name(), e.toString());
+            }
+        }
+        drained.complete(null);
+        resolver.shutdownNow();
+    }
+
+    /** What killed the engine thread, or empty while it lives. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(deathCause);
+    }
+
+    /**
+     * Test hook: throws {@code error} on the engine thread, which kills it as any escaping Error
+     * would (the daemon then exits; see docs/operations.md).
+     */
+    public void injectFailure(Error error) {
+        loop.execute(() -> {
+            throw error;
+        });
     }
 
     /** Creates and starts an engine. */
@@ -161,6 +213,10 @@ public final class LoncEngine implements AutoCloseable {
 
     private CompletableFuture<String> enqueue(RemoteHost h, String lonId, String command,
             Duration timeout) {
+        Throwable dead = deathCause;
+        if (dead != null) {
+            return CompletableFuture.failedFuture(new EngineDiedException(dead));
+        }
         if (closing) {
             return CompletableFuture.completedFuture(ReplyTokens.CON_LOST);
         }
@@ -173,6 +229,10 @@ public final class LoncEngine implements AutoCloseable {
         Transaction t = new Transaction(this, target, command, now, deadline, null);
         String name = h.name();
         loop.execute(() -> {
+            if (deathCause != null) {
+                t.future().completeExceptionally(new EngineDiedException(deathCause));
+                return;
+            }
             HostPool p = poolFor(name);
             if (p == null) {
                 t.future().complete(ReplyTokens.NO_SUCH_HOST);
@@ -180,6 +240,10 @@ public final class LoncEngine implements AutoCloseable {
                 p.submit(t, now());
             }
         });
+        if (deathCause != null) {
+            // died after the check above: this task may have been posted after its last drain
+            t.future().completeExceptionally(new EngineDiedException(deathCause));
+        }
         return t.future();
     }
 

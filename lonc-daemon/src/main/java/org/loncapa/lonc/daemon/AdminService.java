@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.deferred.DeferredReplayer;
 import org.loncapa.lonc.daemon.frontend.LineService;
+import org.loncapa.lonc.daemon.logging.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,6 +187,14 @@ final class AdminService implements LineService {
                     m.put("text", daemon.metricsText());
                     return m;
                 });
+            case "test-fail":
+                // test hook, off unless the JVM was started with -Dlonc.testHooks=true
+                if (!Boolean.getBoolean(LoncDaemon.TEST_HOOKS_PROPERTY)) {
+                    return done(error("unknown cmd 'test-fail'; known: " + String.join(", ", COMMANDS)));
+                }
+                log.error(Severity.CRITICAL.marker(), "Admin test hook: killing the engine thread on purpose");
+                daemon.engine().injectFailure(new Error("deliberate failure (admin test hook)"));
+                return done(ok());
             case "help": {
                 Map<String, Object> m = ok();
                 m.put("commands", COMMANDS);

@@ -66,7 +66,9 @@ public final class HostLayout {
                     + "' (from loncapa.conf) is not in " + tableFile
                     + "; lonc cannot tell which host is itself");
         }
-        List<RemoteHost> hosts = table.remoteHosts(conf.lonHostID(), conf.londPort(), portOverrides);
+        Map<String, Integer> ports = new LinkedHashMap<>(conf.londPorts()); // loncLondPorts
+        ports.putAll(portOverrides);
+        List<RemoteHost> hosts = table.remoteHosts(conf.lonHostID(), conf.londPort(), ports);
         Map<String, SocketTarget> sockets = new LinkedHashMap<>();
         for (RemoteHost h : hosts) {
             if (naming == SocketNaming.HOSTNAME) {

@@ -6,6 +6,7 @@ import org.loncapa.lonc.core.LoncEngine;
 import org.loncapa.lonc.core.Redaction;
 import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.core.ReplyTokens;
+import org.loncapa.lonc.core.pool.Transaction;
 import org.loncapa.lonc.core.protocol.RequestLine;
 import org.loncapa.lonc.daemon.frontend.LineService;
 import org.loncapa.lonc.daemon.logging.Severity;
@@ -88,6 +89,11 @@ final class HostService implements LineService {
                     (System.nanoTime() - started) / 1_000_000));
         }
         return f;
+    }
+
+    @Override
+    public void abandon(CompletableFuture<String> reply) {
+        Transaction.abandon(reply);
     }
 
     /**

@@ -68,6 +68,14 @@ public final class LoncDaemon implements AutoCloseable {
     public static final int EXIT_CONFIG = 2;
     /** Exit code: a socket path is in use by a live process (another lonc?). */
     public static final int EXIT_IN_USE = 3;
+    /**
+     * A fatal internal error: a lonc thread died (an Error such as OutOfMemoryError, or any
+     * exception that escaped a worker). The process exits at once after a CRITICAL line in lonc.log
+     * so that the service manager restarts it; see {@link #superviseProcess()}.
+     */
+    public static final int EXIT_FATAL = 4;
+    /** System property that enables the admin socket's {@code test-fail} command (tests only). */
+    static final String TEST_HOOKS_PROPERTY = "lonc.testHooks";
 
     /** The daemon's own status texts, shown on its lonc.log lines (Perl's parent ShowStatus). */
     static final String STATE_STARTING = "Starting";
@@ -84,6 +92,7 @@ public final class LoncDaemon implements AutoCloseable {
         private DaemonSettings baseSettings = DaemonSettings.defaults();
         private AccessPolicy access;
         private boolean signals;
+        private boolean supervise;
         private Map<String, Integer> londPorts = Map.of();
         private Clock clock = Clock.systemDefaultZone();
 
@@ -126,6 +135,15 @@ public final class LoncDaemon implements AutoCloseable {
         /** Whether to install the signal handlers (the {@code run} command does). */
         public Options signals(boolean on) {
             this.signals = on;
+            return this;
+        }
+
+        /**
+         * Exit the process with {@link #EXIT_FATAL} when any thread dies (the real daemon process
+         * only: the JVM is halted).
+         */
+        public Options supervise(boolean on) {
+            this.supervise = on;
             return this;
         }
 
@@ -282,6 +300,9 @@ public final class LoncDaemon implements AutoCloseable {
             throw new StartupException(EXIT_FAILURE, "cannot prepare lonc's directories: " + e, e);
         }
         LoncLog.install(logFile);
+        if (options.supervise) {
+            superviseProcess();
+        }
         LoncLog.setDebug(settings.flag(Setting.DEBUG));
         transactionLogging = settings.flag(Setting.TRANSACTION_LOGGING);
         logFile.setHosts(hostNames(layout));
@@ -467,7 +488,8 @@ public final class LoncDaemon implements AutoCloseable {
     static FrontEnd.Limits limits(DaemonSettings s) {
         return new FrontEnd.Limits(s.bytes(Setting.MAX_REQUEST_BYTES), s.count(Setting.MAX_CLIENTS),
                 s.count(Setting.MAX_PIPELINED), s.count(Setting.LISTEN_BACKLOG),
-                s.duration(Setting.IDLE_CLIENT_TIMEOUT));
+                s.duration(Setting.IDLE_CLIENT_TIMEOUT), s.bytes(Setting.CLIENT_BUFFER_BYTES),
+                s.bytes(Setting.TOTAL_BUFFER_BYTES));
     }
 
     private static Set<String> hostNames(HostLayout l) {
@@ -483,6 +505,11 @@ public final class LoncDaemon implements AutoCloseable {
     /** The engine (for the front end's services and tests). */
     public LoncEngine engine() {
         return engine;
+    }
+
+    /** The front end's counters (clients, pauses, buffered reply bytes, abandoned clients). */
+    Map<String, Long> frontEndCounters() {
+        return frontEnd.counters();
     }
 
     /** The deferred-transaction replayer. */
@@ -878,6 +905,42 @@ public final class LoncDaemon implements AutoCloseable {
         logFile.close();
         control.shutdown();
         exit.complete(EXIT_OK);
+    }
+
+    /**
+     * Makes any throwable that escapes a thread of this process (the engine's loop, which serves
+     * the clients too, the replayer, the resolvers, the control thread), and any OutOfMemoryError,
+     * end the process at once with {@link #EXIT_FATAL} after a CRITICAL line in lonc.log: a daemon
+     * whose loop died would otherwise keep its sockets and answer nobody. Only for the real process
+     * ({@code run}); the handler halts the JVM.
+     */
+    private void superviseProcess() {
+        Thread.setDefaultUncaughtExceptionHandler(this::fatal);
+    }
+
+    private void fatal(Thread t, Throwable e) {
+        String line = "Fatal error: thread " + t.getName() + " died of " + e
+                + "; exiting with status " + EXIT_FATAL + " so that the service manager restarts lonc";
+        try {
+            System.err.println("lonc: " + line);
+            e.printStackTrace();
+        } catch (Throwable ignored) {
+            // out of memory: the log line below matters more
+        }
+        try {
+            logFile.log(Severity.CRITICAL, null, line);
+            logFile.close();
+        } catch (Throwable ignored) {
+            // nothing more can be done; exit anyway
+        }
+        try {
+            if (pidFile != null) {
+                pidFile.delete();
+            }
+        } catch (Throwable ignored) {
+            // a stale pid file is tolerated at the next start
+        }
+        Runtime.getRuntime().halt(EXIT_FATAL);
     }
 
     /** Waits until the daemon has stopped; returns the exit code. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.core.config.LoncapaConfig;
+import org.loncapa.lonc.daemon.logging.LoncLogServiceProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,31 +28,33 @@ import picocli.CommandLine.Parameters;
  * The command line of the daemon jar. Scripts and service files depend on it; keep it stable.
  *
  * <pre>
- * java -jar lonc-daemon.jar run --config /etc/httpd/conf/loncapa.conf [--hosts hosts.tab]
+ * java -jar lonc-daemon-all.jar run --config /etc/httpd/conf/loncapa.conf [--hosts hosts.tab]
  *                               [--settings lonc.properties] [--set name=value]...
- * java -jar lonc-daemon.jar demo
- * java -jar lonc-daemon.jar admin --config loncapa.conf status [host]
- * java -jar lonc-daemon.jar send --socket /home/httpd/sockets/msul1.example.edu 'sethost:msul1:ping'
- * java -jar lonc-daemon.jar settings
+ * java -jar lonc-daemon-all.jar admin --config loncapa.conf status [host]
+ * java -jar lonc-daemon-all.jar send --socket /home/httpd/sockets/msul1.example.edu 'sethost:msul1:ping'
+ * java -jar lonc-daemon-all.jar settings
  * </pre>
  *
  * Exit codes: 0 done, 1 failure, 2 configuration or usage error, 3 a socket is in use by a live
- * process (another lonc is running).
+ * process (another lonc is running), 4 a fatal internal error (a lonc thread died, for example of
+ * OutOfMemoryError; lonc.log has a CRITICAL line; the service manager should restart it).
  */
 @Command(name = "lonc-daemon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "lonc for Java: a drop-in replacement for LON-CAPA's Perl lonc daemon.%n"
-                + "Start with 'demo' to see it work without any configuration.",
-        subcommands = {Main.Run.class, Main.DemoCommand.class, Main.Admin.class, Main.Send.class,
+                + "To see it work without any configuration, run the lonc-demo jar.",
+        subcommands = {Main.Run.class, Main.Admin.class, Main.Send.class,
             Main.Settings.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:failure", "2:configuration or usage error",
-            "3:a socket is in use by a live process (another lonc?)"})
+            "3:a socket is in use by a live process (another lonc?)",
+            "4:fatal internal error (a thread died, e.g. out of memory); restart it"})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        LoncLogServiceProvider.install();
         boundDnsCache();
         System.exit(execute(args));
     }
@@ -129,7 +132,7 @@ public final class Main implements Callable<Integer> {
             LoncDaemon d;
             try {
                 d = LoncDaemon.start(new LoncDaemon.Options().config(cfg.config).hostsFile(hosts)
-                        .settingsFile(cfg.settings).overrides(cfg.set).signals(true));
+                        .settingsFile(cfg.settings).overrides(cfg.set).signals(true).supervise(true));
             } catch (ConfigException e) {
                 err.println("lonc: configuration error: " + e.getMessage());
                 return LoncDaemon.EXIT_CONFIG;
@@ -167,27 +170,6 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--set", paramLabel = "name=value",
                 description = "Override one setting (repeatable); applied after --settings.")
         List<String> set = new ArrayList<>();
-    }
-
-    @Command(name = "demo", mixinStandardHelpOptions = true,
-            description = "Start fake lond hosts on loopback, the daemon in front of them, send a"
-                    + " few requests like lonnet does, print what happened and exit."
-                    + " Needs no configuration.")
-    static final class DemoCommand implements Callable<Integer> {
-        @Option(names = "--keep", description = "Keep the demo's temporary directory (and print it).")
-        boolean keep;
-
-        @Option(names = "--stay", description = "Keep the daemon and the fake hosts running after the"
-                + " demo's requests, to try the example commands; stop with Ctrl-C.")
-        boolean stay;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            return new Demo(spec.commandLine().getOut(), keep || stay, stay).run();
-        }
     }
 
     @Command(name = "admin", mixinStandardHelpOptions = true,

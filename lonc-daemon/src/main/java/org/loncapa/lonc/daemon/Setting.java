@@ -104,6 +104,14 @@ public enum Setting {
     MAX_PIPELINED("maxPipelined", Kind.COUNT, "64", "requests",
             "Unanswered requests one client connection may have; beyond it lonc stops reading"
                     + " from that connection until replies have gone out."),
+    CLIENT_BUFFER_BYTES("clientBufferBytes", Kind.BYTES, "4MiB", "bytes",
+            "Finished replies one client connection may leave unread; beyond it lonc stops reading"
+                    + " that connection's requests until it has read them down to half (replies"
+                    + " already asked for still come; a larger single reply goes through)."),
+    TOTAL_BUFFER_BYTES("totalBufferBytes", Kind.BYTES, "64MiB", "bytes",
+            "Finished replies all client connections together may leave unread; beyond it the"
+                    + " connections holding the most are paused first, until the total is back to"
+                    + " half. Keep it well under the heap (-Xmx)."),
     IDLE_CLIENT_TIMEOUT("idleClientTimeout", Kind.DURATION_OR_OFF, "300s", "duration, 0 = off",
             "A client connection with no request outstanding that stays silent this long is"
                     + " closed, so clients that connect and never write cannot use up maxClients"

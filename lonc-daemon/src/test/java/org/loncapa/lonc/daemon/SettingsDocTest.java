@@ -14,7 +14,7 @@ class SettingsDocTest {
         Path doc = Path.of("..", "docs", "configuration.md");
         String text = Files.readString(doc);
         assertTrue(text.contains(Main.markdownTable()), "docs/configuration.md is out of date: regenerate its"
-                + " table with 'java -jar lonc-daemon/target/lonc-daemon-*.jar settings --markdown'");
+                + " table with 'java -jar lonc-daemon/target/lonc-daemon-*-all.jar settings --markdown'");
     }
 
     @Test

@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *       exchange.</li>
  * </ul>
  * Insecure connections get their session key from {@code ekey}: a lond-style buildkey, and the key
- * {@code SessionKeys.insecureKey(<current lonID>, clientLonId, buildkey)}.
+ * protocol.md §2.4 derives from {@code <current lonID> . clientLonId} and the buildkey.
  *
  * <h2>Requests and who answers them</h2>
  * After the init exchange every line is handled in this order:
@@ -79,13 +79,18 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Protocol errors</b> are answered by FakeLond itself: {@code unknown_cmd} for an inline
  *       sethost toward a revision of at most 321; {@code unable_to_set} for an inline sethost to a
  *       foreign lonID (the command is not run); {@value #NO_KEY_ERROR} for an {@code enc:} frame
- *       without a session key; {@code unknown_cmd} for a frame that does not decrypt.</li>
+ *       without a session key; {@code unknown_cmd} for a frame that does not decrypt, as lond
+ *       (which would decrypt it to junk) does; FakeLond also logs a warning that names the key it
+ *       expected (how it was made, e.g. from which lonIDs) and records the request with
+ *       {@link RecordedRequest#decryptionFailed()}.</li>
  *   <li>Otherwise the <b>queue</b> answers first: {@linkplain #enqueue(Response) queued} responses are
  *       used in FIFO order, by whatever connection asks next.</li>
  *   <li>Else the {@linkplain #dispatcher(Function) dispatcher}, if set and if it returns non-null.
  *       A dispatcher that throws closes the connection (the exception is logged).</li>
  *   <li>Else the <b>built-ins</b>: {@code ping} → the current lonID (as lond does);
- *       {@code echo:<x>} → {@code <x>}; anything else → {@code unknown_cmd}.</li>
+ *       {@code echo:<x>} → {@code <x>}; the lonnet commands that critical requests use,
+ *       {@code put}, {@code inc}, {@code del}, {@code log} (and {@code get} to read back), on an
+ *       in-memory {@link #store()}; anything else → {@code unknown_cmd}.</li>
  * </ol>
  *
  * <h2>Threads and lifecycle</h2>
@@ -128,6 +133,8 @@ public final class FakeLond implements AutoCloseable {
     private final boolean recordRequests;
     private final SecureRandom random = new SecureRandom();
     private final long basePid = ProcessHandle.current().pid();
+    private final LondEntropy entropy;
+    private final LondStore store = new LondStore();
 
     // scripting (any thread)
     private volatile Fault fault;
@@ -137,6 +144,8 @@ public final class FakeLond implements AutoCloseable {
     // recording (connection threads write, any thread reads)
     private final LinkedBlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
     private final AtomicInteger requestCount = new AtomicInteger();
+    private final AtomicInteger decryptionFailures = new AtomicInteger();
+    private volatile String lastDecryptionError;
     private final AtomicInteger handshakeCount = new AtomicInteger();
     private final AtomicInteger connectionCount = new AtomicInteger();
     /** Index of the next accepted connection (may run ahead of connectionCount briefly). */
@@ -175,6 +184,7 @@ public final class FakeLond implements AutoCloseable {
         this.recordRequests = b.recordRequests;
         this.fault = b.fault;
         this.dispatcher = b.dispatcher;
+        this.entropy = b.entropy != null ? b.entropy : LondEntropy.system(random);
     }
 
     /** A builder with the defaults listed on its setters. */
@@ -395,6 +405,19 @@ public final class FakeLond implements AutoCloseable {
         return requests.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * How many {@code enc:} requests did not decrypt with their connection's key (counted even when
+     * recording is off); see {@link RecordedRequest#decryptionFailed()}.
+     */
+    public int decryptionFailureCount() {
+        return decryptionFailures.get();
+    }
+
+    /** The {@link RecordedRequest#decryptionError()} of the last request that did not decrypt, or null. */
+    public String lastDecryptionError() {
+        return lastDecryptionError;
+    }
+
     /** Requests received so far (counted even when recording is off). */
     public int requestCount() {
         return requestCount.get();
@@ -546,12 +569,28 @@ public final class FakeLond implements AutoCloseable {
         return basePid;
     }
 
+    LondEntropy entropy() {
+        return entropy;
+    }
+
+    /**
+     * What the built-in lonnet commands ({@code put}, {@code inc}, {@code del}, {@code get},
+     * {@code log}) stored; see {@link LondStore}.
+     */
+    public LondStore store() {
+        return store;
+    }
+
     int portOrZero() {
         return portForNames;
     }
 
     void record(RecordedRequest request) {
         requestCount.incrementAndGet();
+        if (request.decryptionFailed()) {
+            lastDecryptionError = request.decryptionError();
+            decryptionFailures.incrementAndGet();
+        }
         if (recordRequests) {
             requests.add(request);
         }
@@ -611,8 +650,15 @@ public final class FakeLond implements AutoCloseable {
         private boolean recordRequests = true;
         private Fault fault = Fault.NONE;
         private Function<RecordedRequest, Response> dispatcher;
+        private LondEntropy entropy;
 
         private Builder() {}
+
+        /** Fixed pids, clock and draws (golden transcript tests). */
+        Builder entropy(LondEntropy entropy) {
+            this.entropy = entropy;
+            return this;
+        }
 
         /**
          * The lonIDs this lond answers for (a multihomed lond has several); the first is the

@@ -20,10 +20,14 @@ import java.util.Map;
  * Path conf = s.writeConfig();
  * s.writeHostsTab("msua3:msu:access:me.test:127.0.0.1", "msul1:msu:library:lond.test:127.0.0.1");
  * }</pre>
+ *
+ * With several FakeLonds, give each host its own port:
+ * {@code .londPort("lond1.test", lond1.port()).londPort("lond2.test", lond2.port())}.
  */
 public final class LoncapaSandbox {
     private final Path dir;
     private final Map<String, String> vars = new LinkedHashMap<>();
+    private final Map<String, Integer> hostPorts = new LinkedHashMap<>();
     private String comment = "written by LoncapaSandbox";
 
     private LoncapaSandbox(Path dir, String lonHostId) {
@@ -46,6 +50,20 @@ public final class LoncapaSandbox {
     /** Sets {@code PerlSetVar londPort}. */
     public LoncapaSandbox londPort(int port) {
         return set("londPort", Integer.toString(port));
+    }
+
+    /**
+     * Gives one host its own lond port ({@code PerlSetVar loncLondPorts}, which lonc reads and Perl
+     * lonc ignores), so that several FakeLonds on this machine can each be a host of the
+     * configuration; hosts without one use {@link #londPort(int)}.
+     *
+     * @param hostname the host's DNS name as in {@code hosts.tab}
+     */
+    public LoncapaSandbox londPort(String hostname, int port) {
+        hostPorts.put(hostname, port);
+        StringBuilder b = new StringBuilder();
+        hostPorts.forEach((h, p) -> b.append(b.length() == 0 ? "" : ",").append(h).append('=').append(p));
+        return set("loncLondPorts", b.toString());
     }
 
     /** Sets (or replaces) any {@code PerlSetVar}. */

@@ -17,9 +17,23 @@ import org.loncapa.lonc.core.protocol.KeyMode;
  *     is meant for
  * @param encrypted true if the command came as an {@code enc:} frame
  * @param mode the key mode of the connection
+ * @param decryptionError null, or for an {@code enc:} frame that did not decrypt with the
+ *     connection's session key: why, and which key FakeLond expected (how it was made, e.g. from
+ *     which lonIDs; never the key). Such a request is answered {@code unknown_cmd}, as lond would.
  */
 public record RecordedRequest(int connectionIndex, int exchangeIndex, String rawLine, String command,
-        String lonId, boolean encrypted, KeyMode mode) {
+        String lonId, boolean encrypted, KeyMode mode, String decryptionError) {
+
+    /** A request that decrypted (or was not encrypted). */
+    public RecordedRequest(int connectionIndex, int exchangeIndex, String rawLine, String command,
+            String lonId, boolean encrypted, KeyMode mode) {
+        this(connectionIndex, exchangeIndex, rawLine, command, lonId, encrypted, mode, null);
+    }
+
+    /** True if this was an {@code enc:} frame that FakeLond could not decrypt; see {@link #decryptionError()}. */
+    public boolean decryptionFailed() {
+        return decryptionError != null;
+    }
 
     /** The part of {@link #command()} before the first {@code ':'} (the lond command name). */
     public String commandName() {

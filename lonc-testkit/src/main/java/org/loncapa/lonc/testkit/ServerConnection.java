@@ -13,23 +13,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import org.loncapa.lonc.core.protocol.EncFrame;
-import org.loncapa.lonc.core.protocol.IdeaCipher;
 import org.loncapa.lonc.core.protocol.KeyMode;
 import org.loncapa.lonc.core.protocol.LineReader;
 import org.loncapa.lonc.core.protocol.WireText;
-import org.loncapa.lonc.core.protocol.ProtocolChoices;
-import org.loncapa.lonc.core.protocol.SessionKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The lond side of one accepted TCP connection, with blocking I/O on one pooled thread of its
  * {@link FakeLond}: the init exchange in the requested key mode, then one reply per request line.
+ * The protocol is {@link LondWire}'s and {@link LondCipher}'s, written apart from the client's.
  * All protocol state is owned by that thread; the {@code volatile} fields are only read by other
  * threads (for {@link ConnectionInfo} snapshots), and {@link #closeQuietly()} may be called from any
  * thread.
@@ -56,7 +52,7 @@ final class ServerConnection implements Runnable {
     private final LineReader reader;
     private InputStream in;
     private OutputStream out;
-    private IdeaCipher cipher;
+    private LondCipher cipher;
     /**
      * Kept only so that it is not garbage collected while the raw socket is in use: JDK 17's
      * BaseSSLSocketImpl.finalize() calls close(), which would send close_notify into the plain-text
@@ -76,7 +72,7 @@ final class ServerConnection implements Runnable {
         this.index = index;
         this.socket = socket;
         this.fault = fault;
-        this.pid = lond.basePid() + 1 + index; // lond forks a child, with its own pid, per connection
+        this.pid = lond.entropy().pid(lond.basePid(), index);
         this.reader = new LineReader(lond.maxLineBytes());
         this.currentLonId = lond.lonIds().get(0);
     }
@@ -141,7 +137,7 @@ final class ServerConnection implements Runnable {
         control(init);
         switch (fault) {
             case REFUSE -> {
-                writeLine(ProtocolChoices.REFUSED);
+                writeLine(LondWire.REFUSED);
                 return;
             }
             case STALL_HANDSHAKE -> {
@@ -184,14 +180,14 @@ final class ServerConnection implements Runnable {
             log.info("connection {}: attempted insecure connection disallowed", index);
             return false;
         }
-        String challenge = LondServerKeys.challenge(pid, System.currentTimeMillis() / 1000);
+        String challenge = LondWire.challenge(pid, lond.entropy().epochSeconds());
         writeLine(challenge);
         String echo = readLine();
         if (echo == null) {
             return false;
         }
         control(echo);
-        if (!LondServerKeys.echoMatches(challenge, echo)) {
+        if (!LondWire.echoMatches(challenge, echo)) {
             log.info("connection {}: challenge echo '{}' does not match; dropping it", index,
                     printable(echo));
             return false;
@@ -201,7 +197,7 @@ final class ServerConnection implements Runnable {
             discardUntilClosed();
             return false;
         }
-        writeLine(ProtocolChoices.OK);
+        writeLine(LondWire.OK);
         handshakeDone(KeyMode.INSECURE);
         return true;
     }
@@ -229,24 +225,25 @@ final class ServerConnection implements Runnable {
         if (key.endsWith("\n")) { // chomp
             key = key.substring(0, key.length() - 1);
         }
-        if (!SessionKeys.isHexKey(key)) {
+        if (!LondWire.isHexKey(key)) {
             log.info("connection {}: local key file did not hold 32 hex digits", index);
             return false;
         }
-        cipher = new IdeaCipher(SessionKeys.fromHex(key));
-        writeLine(ProtocolChoices.OK_LOCAL_PREFIX);
+        cipher = new LondCipher(LondWire.packH32(key), "local key mode: the key the client wrote to its"
+                + " key file for init:local");
+        writeLine(LondWire.OK_LOCAL);
         handshakeDone(KeyMode.LOCAL);
         return true;
     }
 
     private boolean sslInit() throws IOException {
-        writeLine(ProtocolChoices.OK_SSL);
+        writeLine(LondWire.OK_SSL);
         SSLSocket tls = (SSLSocket) lond.sslContext().getSocketFactory()
                 .createSocket(socket, null, socket.getPort(), false);
         tlsSocket = tls;
         tls.setUseClientMode(false);
         tls.setNeedClientAuth(lond.sslNeedClientAuth());
-        String key = SessionKeys.randomHexKey(lond.random());
+        String key = lond.entropy().sessionKeyHex();
         try {
             tls.startHandshake();
             OutputStream tlsOut = tls.getOutputStream();
@@ -258,7 +255,7 @@ final class ServerConnection implements Runnable {
         }
         // Leave TLS without close_notify: the SSLSocket is dropped (but referenced, see tlsSocket)
         // and the conversation goes on in plain text on the raw socket.
-        cipher = new IdeaCipher(SessionKeys.fromHex(key));
+        cipher = new LondCipher(LondWire.packH32(key), "ssl key mode: the key this FakeLond sent inside TLS");
         handshakeDone(KeyMode.SSL);
         return true;
     }
@@ -294,56 +291,61 @@ final class ServerConnection implements Runnable {
         String command = line;
         String fixedReply = null; // answered by FakeLond itself, not by queue, dispatcher or built-ins
         boolean protocolCommandsAllowed = true;
-        if (command.startsWith(ProtocolChoices.SETHOST_PREFIX)) {
-            int idStart = ProtocolChoices.SETHOST_PREFIX.length();
+        if (command.startsWith(LondWire.SETHOST)) {
+            int idStart = LondWire.SETHOST.length();
             int colon = command.indexOf(':', idStart);
             if (colon < 0) {
                 control(line);
                 writeLine(setHost(command.substring(idStart)));
                 return Next.CONTINUE;
             }
-            if (!ProtocolChoices.supportsInlineSetHost(lond.revision())) {
+            if (!LondWire.knowsInlineSetHost(lond.revision())) {
                 fixedReply = FakeLond.UNKNOWN_CMD; // an old lond does not know sethost:<id>:<cmd>
                 protocolCommandsAllowed = false;
             } else {
                 String answer = setHost(command.substring(idStart, colon));
                 command = command.substring(colon + 1);
-                if (!ProtocolChoices.OK.equals(answer)) {
+                if (!LondWire.OK.equals(answer)) {
                     fixedReply = answer;
                     protocolCommandsAllowed = false;
                 }
             }
         }
         if (protocolCommandsAllowed) {
-            if (command.equals(ProtocolChoices.VERSION_REQUEST)
-                    || command.startsWith(ProtocolChoices.VERSION_REQUEST + ":")) {
+            if (command.equals(LondWire.VERSION) || command.startsWith(LondWire.VERSION + ":")) {
                 control(line);
                 writeLine(lond.versionReply());
                 return Next.CONTINUE;
             }
-            if (command.equals(ProtocolChoices.EKEY_REQUEST)) {
+            if (command.equals(LondWire.EKEY)) {
                 control(line);
                 writeLine(newInsecureKey());
                 return Next.CONTINUE;
             }
         }
         boolean encrypted = false;
-        if (fixedReply == null && command.startsWith(EncFrame.ENC_PREFIX)) {
+        String decryptionError = null;
+        if (fixedReply == null && command.startsWith(LondWire.ENC)) {
             encrypted = true;
             if (cipher == null) {
                 fixedReply = FakeLond.NO_KEY_ERROR;
             } else {
                 try {
-                    command = EncFrame.decode(cipher, command);
-                } catch (EncFrame.MalformedFrameException e) {
-                    // lond would decrypt it to junk and find no such command
-                    log.info("connection {}: cannot decrypt request: {}", index, e.getMessage());
+                    command = cipher.decode(command);
+                } catch (LondCipher.NotDecryptable e) {
+                    // lond would decrypt it to junk and find no such command; say why, and which
+                    // key was expected (how it was made, never the key)
+                    decryptionError = e.getMessage() + "; expected the key of " + cipher.origin();
+                    log.warn("connection {}: could not decrypt an enc: request for {} ({}); answering {}."
+                            + " A client whose lonIDs differ from the ones this FakeLond was built with"
+                            + " (lonIds/clientLonId) derives another key.", index, currentLonId,
+                            decryptionError, FakeLond.UNKNOWN_CMD);
                     fixedReply = FakeLond.UNKNOWN_CMD;
                 }
             }
         }
         RecordedRequest request = new RecordedRequest(index, exchanges++, line, command,
-                currentLonId, encrypted, keyMode);
+                currentLonId, encrypted, keyMode, decryptionError);
         requestCount = exchanges;
         lond.record(request);
         if (fixedReply != null) {
@@ -365,6 +367,9 @@ final class ServerConnection implements Runnable {
         if (command.startsWith("echo:")) {
             return Response.reply(command.substring("echo:".length()));
         }
+        if (LondStore.handles(request.commandName())) {
+            return Response.reply(lond.store().apply(command));
+        }
         return Response.reply(FakeLond.UNKNOWN_CMD);
     }
 
@@ -381,7 +386,7 @@ final class ServerConnection implements Runnable {
                             index, response);
                     return Next.CLOSE;
                 }
-                writeLine(EncFrame.encode(cipher, response.text()));
+                writeLine(cipher.encode(response.text()));
             }
             case RAW -> writeAndFlush(WireText.encode(response.text()));
             case DISCONNECT -> {
@@ -402,7 +407,7 @@ final class ServerConnection implements Runnable {
     private String setHost(String lonId) {
         if (lond.lonIds().contains(lonId)) {
             currentLonId = lonId;
-            return ProtocolChoices.OK;
+            return LondWire.OK;
         }
         log.info("connection {}: requested host id {} is not one of {}", index, printable(lonId),
                 lond.lonIds());
@@ -411,13 +416,14 @@ final class ServerConnection implements Runnable {
 
     /** {@code ekey}: a fresh buildkey, and the session key lond derives from it. */
     private String newInsecureKey() {
-        ThreadLocalRandom rnd = ThreadLocalRandom.current();
-        int inside = rnd.nextInt(100_000);
-        int prefix = rnd.nextInt(100_000);
-        int suffix = rnd.nextInt(100_000);
-        String buildKey = LondServerKeys.buildKey(System.currentTimeMillis() / 1000, pid, inside,
-                prefix, suffix);
-        cipher = new IdeaCipher(SessionKeys.insecureKey(currentLonId, lond.clientLonId(), buildKey));
+        LondEntropy e = lond.entropy();
+        int inside = e.draw100000();
+        int prefix = e.draw100000();
+        int suffix = e.draw100000();
+        String buildKey = LondWire.buildKey(e.epochSeconds(), pid, inside, prefix, suffix);
+        cipher = new LondCipher(LondWire.packH32(LondWire.insecureKeyText(currentLonId, lond.clientLonId(),
+                buildKey)), "insecure key mode: derived from lond's lonID '" + currentLonId
+                + "' and the client's lonID '" + lond.clientLonId() + "' with the buildkey sent for ekey");
         return buildKey;
     }
 

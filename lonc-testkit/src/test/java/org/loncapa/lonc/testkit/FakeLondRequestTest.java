@@ -2,6 +2,7 @@ package org.loncapa.lonc.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,7 +112,7 @@ class FakeLondRequestTest {
             assertEquals("", c.request("echo:"));
             assertEquals(FakeLond.UNKNOWN_CMD, c.request("nonsense"));
             lond.dispatcher(null);
-            assertEquals(FakeLond.UNKNOWN_CMD, c.request("get:c"));
+            assertEquals(FakeLond.UNKNOWN_CMD, c.request("frob:c"));
         }
     }
 
@@ -311,6 +312,64 @@ class FakeLondRequestTest {
                     assertThrows(IndexOutOfBoundsException.class, () -> lond.connection(2));
                 }
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- built-in lonnet commands
+
+    @Test
+    void criticalCommandsAreStoredInMemoryAndReadBack() throws Exception {
+        try (FakeLond lond = FakeLond.builder().build().start();
+                LondTestClient c = ready(lond)) {
+            assertEquals("ok", c.request("put:msu:jdoe:environment:lastlogin=now&course=phy101"));
+            assertEquals("ok", c.encryptedRequest("", "put:msu:jdoe:passwd:pw=secret"));
+            assertEquals("ok", c.request("inc:msu:jdoe:counts:views=3&views&clicks"));
+            assertEquals("ok", c.request("del:msu:jdoe:environment:course"));
+            assertEquals("ok", c.request("log:msu:jdoe:Role change: student"));
+            assertEquals("now&&4", c.request("get:msu:jdoe:environment:lastlogin&course")
+                    + "&" + c.request("get:msu:jdoe:counts:views"));
+            assertEquals("error: malformed put", c.request("put:msu:jdoe"));
+            assertEquals("error: not a number", c.request("inc:msu:jdoe:counts:views=many"));
+
+            LondStore store = lond.store();
+            assertEquals(java.util.Map.of("lastlogin", "now"), store.namespace("msu", "jdoe", "environment"));
+            assertEquals("secret", store.get("msu", "jdoe", "passwd", "pw"));
+            assertEquals("4", store.get("msu", "jdoe", "counts", "views"));
+            assertEquals("1", store.get("msu", "jdoe", "counts", "clicks"));
+            assertEquals(java.util.List.of("Role change: student"), store.log("msu", "jdoe"));
+            assertEquals(FakeLond.UNKNOWN_CMD, c.request("frobnicate:x"));
+        }
+    }
+
+    @Test
+    void aDispatcherStillComesBeforeTheBuiltIns() throws Exception {
+        try (FakeLond lond = FakeLond.builder().dispatcher(r -> Response.reply("con_lost?")).build().start();
+                LondTestClient c = ready(lond)) {
+            assertEquals("con_lost?", c.request("put:msu:jdoe:environment:a=b"));
+            assertTrue(lond.store().namespace("msu", "jdoe", "environment").isEmpty());
+        }
+    }
+
+    // ---------------------------------------------------------------- a request that does not decrypt
+
+    @Test
+    void aKeyFromOtherLonIdsIsNamedInTheRecordedRequest() throws Exception {
+        // the client derives its key as msua4 while FakeLond was told its client is msua3
+        try (FakeLond lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").build().start();
+                LondTestClient c = LondTestClient.connect(lond)) {
+            c.hailInsecure("init");
+            c.versionAndSetHost(lond, "msul1");
+            c.ekey("msul1", "msua4");
+            assertEquals(FakeLond.UNKNOWN_CMD, c.encryptedRequest("", "currentauth:msu:jdoe"));
+            RecordedRequest r = lond.takeRequest(WAIT);
+            assertTrue(r.encrypted());
+            assertTrue(r.decryptionFailed());
+            assertTrue(r.decryptionError().contains("'msul1'") && r.decryptionError().contains("'msua3'"),
+                    r.decryptionError());
+            assertTrue(r.command().startsWith("enc:"), r.command());
+            c.ekey("msul1", "msua3");
+            assertEquals("x", c.encryptedRequest("", "echo:x"));
+            assertFalse(lond.takeRequest(WAIT).decryptionFailed());
         }
     }
 }

@@ -20,7 +20,7 @@ public final class DaemonProcess implements AutoCloseable {
      * measures a daemon run as now documented (bin/lonc and its options).
      */
     public static final List<String> DEFAULT_JVM_OPTIONS =
-            List.of("-Xms64m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+            List.of("-Xms64m", "-Xmx512m");
     static final String MAIN = "org.loncapa.lonc.daemon.Main";
 
     private final Process process;
@@ -118,6 +118,11 @@ public final class DaemonProcess implements AutoCloseable {
     /** {@link System#nanoTime()} just before the process was started. */
     public long startedAt() {
         return startedAt;
+    }
+
+    /** The exit status (the process must have ended). */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     public boolean isAlive() {

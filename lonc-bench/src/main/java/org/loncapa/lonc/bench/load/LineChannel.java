@@ -235,6 +235,19 @@ public final class LineChannel implements Closeable {
         }
     }
 
+    /** Half-closes: no more requests (replies can still be read). */
+    public void shutdownOutput() throws IOException {
+        ch.shutdownOutput();
+    }
+
+    /** Writes bytes as they are (bad input for abuse tests); spins on a non-blocking channel. */
+    public void writeRaw(byte[] bytes) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         if (selector != null) {

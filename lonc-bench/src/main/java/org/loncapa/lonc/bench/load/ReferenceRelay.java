@@ -220,6 +220,15 @@ public final class ReferenceRelay implements AutoCloseable {
      * b0001...). Prints {@code ready} and runs until killed.
      */
     public static void main(String[] args) throws Exception {
+        String usage = "usage: ReferenceRelay <sockDir> <londPort> <connections> <threads 1|2> <hosts>";
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println(usage);
+            return;
+        }
+        if (args.length != 5) {
+            System.err.println(usage);
+            System.exit(2);
+        }
         Path sockDir = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         int connections = Integer.parseInt(args[2]);

@@ -2,6 +2,8 @@ package org.loncapa.lonc.core.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +24,9 @@ import java.util.Optional;
  *       {@code delayed/}</td><td>absolute directory</td><td>{@value #DEFAULT_LON_SOCK_DIR}</td></tr>
  *   <tr><td>{@code londPort}</td><td>TCP port of lond on every remote host</td>
  *       <td>port, 1-65535</td><td>{@value #DEFAULT_LOND_PORT}</td></tr>
+ *   <tr><td>{@code loncLondPorts}</td><td>lonc only: lond's port on particular hosts, for test rigs
+ *       with several londs on one machine; see {@link #londPorts()}</td>
+ *       <td>{@code hostname=port} pairs, comma-separated</td><td>none</td></tr>
  *   <tr><td>{@code lonDaemons}</td><td>daemon home; logs and pid file go to
  *       {@code logs/}</td><td>absolute directory</td><td>{@value #DEFAULT_LON_DAEMONS}</td></tr>
  *   <tr><td>{@code lonTabDir}</td><td>directory of {@code hosts.tab}</td>
@@ -63,6 +68,8 @@ public final class LoncapaConfig {
     public static final String LON_SOCK_DIR = "lonSockDir";
     /** The {@code PerlSetVar} name {@value}. */
     public static final String LOND_PORT = "londPort";
+    /** The {@code PerlSetVar} name {@value} (lonc only; see {@link #londPorts()}). */
+    public static final String LONC_LOND_PORTS = "loncLondPorts";
     /** The {@code PerlSetVar} name {@value}. */
     public static final String LON_DAEMONS = "lonDaemons";
     /** The {@code PerlSetVar} name {@value}. */
@@ -120,6 +127,7 @@ public final class LoncapaConfig {
     private final String lonHostID;
     private final Path lonSockDir;
     private final int londPort;
+    private final Map<String, Integer> londPorts;
     private final Path lonDaemons;
     private final Path lonTabDir;
     private final Path lonDocRoot;
@@ -135,6 +143,7 @@ public final class LoncapaConfig {
         lonHostID = b.lonHostID;
         lonSockDir = b.lonSockDir;
         londPort = b.londPort;
+        londPorts = Map.copyOf(b.londPorts);
         lonDaemons = b.lonDaemons;
         lonTabDir = b.lonTabDir;
         lonDocRoot = b.lonDocRoot;
@@ -171,6 +180,7 @@ public final class LoncapaConfig {
         check(vars, LOND_PORT, portProblem(port));
         return b.lonSockDir(dir(vars, LON_SOCK_DIR, DEFAULT_LON_SOCK_DIR))
                 .londPort(port)
+                .londPorts(ports(vars))
                 .lonDaemons(dir(vars, LON_DAEMONS, DEFAULT_LON_DAEMONS))
                 .lonTabDir(dir(vars, LON_TAB_DIR, DEFAULT_LON_TAB_DIR))
                 .lonDocRoot(dir(vars, LON_DOC_ROOT, DEFAULT_LON_DOC_ROOT))
@@ -184,6 +194,30 @@ public final class LoncapaConfig {
                 .lonnetPrivateKey(fileName(vars, LONNET_PRIVATE_KEY, DEFAULT_LONNET_PRIVATE_KEY))
                 .lonVersion(vars.get(LON_VERSION).orElse(null))
                 .build();
+    }
+
+    /** {@code loncLondPorts}: {@code hostname=port} pairs separated by commas or blanks. */
+    private static Map<String, Integer> ports(PerlVars vars) throws ConfigException {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        String s = vars.get(LONC_LOND_PORTS, "").trim();
+        if (s.isEmpty()) {
+            return m;
+        }
+        for (String pair : s.split("[,\\s]+")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                check(vars, LONC_LOND_PORTS, "expects hostname=port pairs, got '" + pair + "'");
+            }
+            int port;
+            try {
+                port = Integer.parseInt(pair.substring(eq + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            check(vars, LONC_LOND_PORTS, portProblem(port));
+            m.put(pair.substring(0, eq), port);
+        }
+        return m;
     }
 
     private static void check(PerlVars vars, String name, String problem) throws ConfigException {
@@ -243,7 +277,7 @@ public final class LoncapaConfig {
 
     /** A builder that starts from this configuration. */
     public Builder toBuilder() {
-        return new Builder(lonHostID).lonSockDir(lonSockDir).londPort(londPort)
+        return new Builder(lonHostID).lonSockDir(lonSockDir).londPort(londPort).londPorts(londPorts)
                 .lonDaemons(lonDaemons).lonTabDir(lonTabDir).lonDocRoot(lonDocRoot)
                 .lonIDsDir(lonIDsDir).loncAllowInsecure(loncAllowInsecure)
                 .lonCertificateDirectory(lonCertificateDirectory)
@@ -265,6 +299,16 @@ public final class LoncapaConfig {
     /** TCP port of lond. Default {@value #DEFAULT_LOND_PORT}. */
     public int londPort() {
         return londPort;
+    }
+
+    /**
+     * lond's port on particular hosts, by DNS name as spelled in {@code hosts.tab}, from the lonc-only
+     * {@code PerlSetVar loncLondPorts host1=port1,host2=port2}; every other host uses
+     * {@link #londPort()}. Real LON-CAPA hosts all listen on one port; this is for test rigs (and
+     * {@code LoncapaSandbox}) that run several londs on one machine. Empty by default; unmodifiable.
+     */
+    public Map<String, Integer> londPorts() {
+        return londPorts;
     }
 
     /** The daemons' home; logs live below it. Default {@value #DEFAULT_LON_DAEMONS}. */
@@ -383,7 +427,8 @@ public final class LoncapaConfig {
         }
         LoncapaConfig c = (LoncapaConfig) o;
         return lonHostID.equals(c.lonHostID) && lonSockDir.equals(c.lonSockDir)
-                && londPort == c.londPort && lonDaemons.equals(c.lonDaemons)
+                && londPort == c.londPort && londPorts.equals(c.londPorts)
+                && lonDaemons.equals(c.lonDaemons)
                 && lonTabDir.equals(c.lonTabDir) && lonDocRoot.equals(c.lonDocRoot)
                 && lonIDsDir.equals(c.lonIDsDir) && loncAllowInsecure == c.loncAllowInsecure
                 && lonCertificateDirectory.equals(c.lonCertificateDirectory)
@@ -394,7 +439,7 @@ public final class LoncapaConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(lonHostID, lonSockDir, londPort, lonDaemons, lonTabDir, lonDocRoot,
+        return Objects.hash(lonHostID, lonSockDir, londPort, londPorts, lonDaemons, lonTabDir, lonDocRoot,
                 lonIDsDir, loncAllowInsecure, lonCertificateDirectory, lonnetCertificateAuthority,
                 lonnetCertificate, lonnetPrivateKey, lonVersion);
     }
@@ -403,7 +448,8 @@ public final class LoncapaConfig {
     @Override
     public String toString() {
         return "LoncapaConfig{" + LON_HOST_ID + "=" + lonHostID + ", " + LON_SOCK_DIR + "="
-                + lonSockDir + ", " + LOND_PORT + "=" + londPort + ", " + LON_DAEMONS + "="
+                + lonSockDir + ", " + LOND_PORT + "=" + londPort + ", " + LONC_LOND_PORTS + "=" + londPorts
+                + ", " + LON_DAEMONS + "="
                 + lonDaemons + ", " + LON_TAB_DIR + "=" + lonTabDir + ", " + LON_DOC_ROOT + "="
                 + lonDocRoot + ", " + LON_IDS_DIR + "=" + lonIDsDir + ", " + LONC_ALLOW_INSECURE
                 + "=" + loncAllowInsecure + ", " + LON_CERTIFICATE_DIRECTORY + "="
@@ -423,6 +469,7 @@ public final class LoncapaConfig {
         private String lonHostID;
         private Path lonSockDir = Path.of(DEFAULT_LON_SOCK_DIR);
         private int londPort = DEFAULT_LOND_PORT;
+        private Map<String, Integer> londPorts = Map.of();
         private Path lonDaemons = Path.of(DEFAULT_LON_DAEMONS);
         private Path lonTabDir = Path.of(DEFAULT_LON_TAB_DIR);
         private Path lonDocRoot = Path.of(DEFAULT_LON_DOC_ROOT);
@@ -453,6 +500,12 @@ public final class LoncapaConfig {
         /** See {@link LoncapaConfig#londPort()}. */
         public Builder londPort(int v) {
             londPort = v;
+            return this;
+        }
+
+        /** See {@link LoncapaConfig#londPorts()}. */
+        public Builder londPorts(Map<String, Integer> v) {
+            londPorts = Map.copyOf(Objects.requireNonNull(v, LONC_LOND_PORTS));
             return this;
         }
 
@@ -525,6 +578,9 @@ public final class LoncapaConfig {
         public LoncapaConfig build() {
             require(LON_HOST_ID, lonIdProblem(lonHostID));
             require(LOND_PORT, portProblem(londPort));
+            for (int p : londPorts.values()) {
+                require(LONC_LOND_PORTS, portProblem(p));
+            }
             require(LON_SOCK_DIR, dirProblem(lonSockDir));
             require(LON_DAEMONS, dirProblem(lonDaemons));
             require(LON_TAB_DIR, dirProblem(lonTabDir));

@@ -209,12 +209,9 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         this.permLog = permLog;
         this.clock = clock;
         this.settings = settings;
-        java.util.concurrent.ScheduledThreadPoolExecutor w =
-                new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-                    Thread t = new Thread(r, "lonc-deferred");
-                    t.setDaemon(true);
-                    return t;
-                });
+        // a failing task must not leave a silently dead replayer behind (supervision)
+        org.loncapa.lonc.core.reactor.SupervisedScheduler w =
+                new org.loncapa.lonc.core.reactor.SupervisedScheduler("lonc-deferred");
         // wake-up timers are dropped at close, not waited for; cancelled ones do not pile up
         w.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         w.setRemoveOnCancelPolicy(true);

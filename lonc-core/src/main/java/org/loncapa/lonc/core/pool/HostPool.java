@@ -586,14 +586,28 @@ public final class HostPool {
         return true;
     }
 
+    /** The caller went away: forget it if still queued; a reply already asked for is dropped. */
+    void onAbandoned(Transaction t) {
+        if (removeQueued(t)) {
+            t.future.complete(ReplyTokens.CON_LOST); // nobody reads it; it only ends the future
+        }
+    }
+
+    private boolean removeQueued(Transaction t) {
+        if (!queue.remove(t)) {
+            return false;
+        }
+        engine.releaseQueueSlot();
+        if (t.deadline != Long.MAX_VALUE) {
+            queuedWithDeadline--;
+        }
+        return true;
+    }
+
     /** The caller cancelled: forget it if queued, abandon its connection if on the wire. */
     void onCancelled(Transaction t) {
         long now = engine.now();
-        if (queue.remove(t)) {
-            engine.releaseQueueSlot();
-            if (t.deadline != Long.MAX_VALUE) {
-                queuedWithDeadline--;
-            }
+        if (removeQueued(t)) {
             return;
         }
         LondConnection c = t.carrier;

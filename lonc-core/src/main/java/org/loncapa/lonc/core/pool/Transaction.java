@@ -45,6 +45,22 @@ public final class Transaction {
         return future.isDone();
     }
 
+    /**
+     * Withdraws {@code future} if it is a transaction's and still queued; one already sent keeps its
+     * connection and its reply is dropped when it comes (unlike {@code cancel}, which closes that
+     * connection). For callers that have gone away and will not read the reply. Any thread.
+     */
+    public static void abandon(CompletableFuture<String> future) {
+        if (future instanceof Reply r && !r.isDone()) {
+            Transaction txn = r.txn;
+            txn.engine.loop().execute(() -> {
+                if (txn.pool != null) {
+                    txn.pool.onAbandoned(txn);
+                }
+            });
+        }
+    }
+
     /** The caller's future; cancelling it withdraws the transaction. */
     static final class Reply extends CompletableFuture<String> {
         private final Transaction txn;

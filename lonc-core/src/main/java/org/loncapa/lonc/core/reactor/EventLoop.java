@@ -74,6 +74,9 @@ public final class EventLoop implements AutoCloseable {
     /** Loop thread only: the last tasks have run; even the loop thread's own posts are refused. */
     private boolean drained;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** What ended the loop other than {@link #close()}; null while it runs or after a close. */
+    private volatile Throwable failure;
+    private volatile java.util.function.Consumer<Throwable> onDeath;
 
     /**
      * @param name thread name
@@ -201,6 +204,24 @@ public final class EventLoop implements AutoCloseable {
         return terminated;
     }
 
+    /**
+     * What killed the loop (an Error or exception that escaped a handler, task or tick, or a
+     * selector failure), or null while it runs or after a normal close.
+     */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * {@code c} is called once, on the loop thread, if the loop dies of {@code failure}: after the
+     * loop has stopped and before the tasks still posted run (they all run then, so each can see
+     * that the loop is dead and answer for itself). The throwable then goes on to the thread's
+     * uncaught-exception handler, where a process can decide to exit.
+     */
+    public void onDeath(java.util.function.Consumer<Throwable> c) {
+        this.onDeath = c;
+    }
+
     private void run() {
         long nextTick = System.nanoTime() + tickIntervalNanos;
         try {
@@ -234,11 +255,37 @@ public final class EventLoop implements AutoCloseable {
             // closing
         } catch (IOException e) {
             log.error("event loop {} failed: {}", thread.getName(), e.toString(), e);
+            failure = new UncheckedIOException("selector failed", e);
+            throw (UncheckedIOException) failure;
+        } catch (RuntimeException | Error e) {
+            // only Errors get here from handlers and tasks (safely() keeps RuntimeExceptions)
+            failure = e;
+            throw e;
         } finally {
             stopping = true;
-            Runnable r;
-            while ((r = tasks.poll()) != null) {
-                safely(r);
+            if (failure != null) {
+                running = false;
+                java.util.function.Consumer<Throwable> c = onDeath;
+                if (c != null) {
+                    try {
+                        c.accept(failure);
+                    } catch (RuntimeException | Error e) {
+                        log.error("handling the death of event loop {} failed", thread.getName(), e);
+                    }
+                }
+                Runnable r;
+                while ((r = tasks.poll()) != null) {
+                    try {
+                        r.run();
+                    } catch (RuntimeException | Error e) {
+                        // the loop is dead already; the first failure is the one reported
+                    }
+                }
+            } else {
+                Runnable r;
+                while ((r = tasks.poll()) != null) {
+                    safely(r);
+                }
             }
             drained = true;
             closeDeregistered();

@@ -105,6 +105,16 @@ class LoncapaConfigTest {
     }
 
     @Test
+    void loncLondPortsGivesHostsTheirOwnPort() throws Exception {
+        LoncapaConfig c = LoncapaConfig.from(PerlVars.of(Map.of("lonHostID", "msua3",
+                "loncLondPorts", "lond1.test=40001, lond2.test=40002")));
+        assertEquals(Map.of("lond1.test", 40001, "lond2.test", 40002), c.londPorts());
+        assertEquals(5663, c.londPort());
+        assertEquals(c, c.toBuilder().build());
+        assertTrue(LoncapaConfig.from(PerlVars.of(Map.of("lonHostID", "msua3"))).londPorts().isEmpty());
+    }
+
+    @Test
     void insecureFlagFollowsPerlTruthiness() throws Exception {
         assertTrue(LoncapaConfig.from(PerlVars.of(
                 Map.of("lonHostID", "a", "loncAllowInsecure", "1"))).loncAllowInsecure());
@@ -159,6 +169,9 @@ class LoncapaConfigTest {
         "lonnetCertificateAuthority \"\" | PerlSetVar lonnetCertificateAuthority is empty",
         "lonnetCertificate \"\"         | PerlSetVar lonnetCertificate is empty",
         "lonnetPrivateKey \"\"          | PerlSetVar lonnetPrivateKey is empty",
+        "loncLondPorts a.test           | PerlSetVar loncLondPorts expects hostname=port pairs, got 'a.test'",
+        "loncLondPorts a.test=x         | PerlSetVar loncLondPorts -1 is not a TCP port (1-65535)",
+        "loncLondPorts a.test=70000     | PerlSetVar loncLondPorts 70000 is not a TCP port (1-65535)",
     })
     void badValueNamesFileAndLineWhereItWasSet(String setting, String detail) throws Exception {
         Path main = write("loncapa.conf", "PerlSetVar lonHostID msua3\n");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -40,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * socket's {@link LineService} (the engine for host sockets) and its reply written when the future
  * completes: on the loop's thread at once (the socket is non-blocking; what it does not take waits
  * for OP_WRITE), from any other thread by posting a task to the loop. A client that hangs up before
- * its reply is forgotten; its request still runs (as in Perl lonc, where the transaction went on
- * without its client).
+ * its replies is forgotten, and so is its work: requests still queued for lond are withdrawn
+ * ({@link LineService#abandon}), replies to requests already sent are dropped when they come. A
+ * client that only half-closes (EOF, but still reading) is served to the end; {@link HangUp} tells
+ * the two apart.
  *
  * <p>Refusals: a peer whose SO_PEERCRED user (or primary group) is not in the {@link AccessPolicy}
  * is closed at once and logged (WARNING, at most once per 10 s per user). A request longer than
@@ -51,7 +54,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds: at most {@link Limits#maxClients} connections (beyond it new clients wait in the
  * listen backlog), and at most {@link Limits#maxPipelined} unanswered requests per connection
- * (beyond it the connection is not read until replies have gone out).
+ * (beyond it the connection is not read until replies have gone out). Backpressure on replies:
+ * a client holding more than {@link Limits#clientBufferBytes} of finished replies it has not read is
+ * not read from (so sends no new work) until it has read them down to half of that, as with Netty's
+ * write-buffer watermarks; and when all clients together hold more than
+ * {@link Limits#totalBufferBytes}, the largest holders are paused first until the clients still
+ * read hold at most a quarter of it, and resumed once the total is back to half. Replies already
+ * requested still arrive and are written (a reply larger than the bound goes through on its own),
+ * so a client can hold at most its bound plus {@link Limits#maxPipelined} replies.
  *
  * <p>Threading: public methods may be called from any thread; all connection state belongs to the
  * loop's thread.
@@ -70,9 +80,24 @@ public final class FrontEnd implements AutoCloseable {
      * @param maxClients client connections open at once
      * @param maxPipelined unanswered requests per connection
      * @param backlog listen backlog of each socket
+     * @param idleClientTimeout quiet clients are closed after this long (zero: never)
+     * @param clientBufferBytes finished reply bytes one client may leave unread before it is no
+     *     longer read from (resumed at half)
+     * @param totalBufferBytes finished reply bytes all clients together may leave unread before the
+     *     largest holders are paused
      */
     public record Limits(int maxRequestBytes, int maxClients, int maxPipelined, int backlog,
-            Duration idleClientTimeout) {
+            Duration idleClientTimeout, long clientBufferBytes, long totalBufferBytes) {
+        public static final long DEFAULT_CLIENT_BUFFER_BYTES = 4L << 20;
+        public static final long DEFAULT_TOTAL_BUFFER_BYTES = 64L << 20;
+
+        /** With the default reply-buffer bounds. */
+        public Limits(int maxRequestBytes, int maxClients, int maxPipelined, int backlog,
+                Duration idleClientTimeout) {
+            this(maxRequestBytes, maxClients, maxPipelined, backlog, idleClientTimeout,
+                    DEFAULT_CLIENT_BUFFER_BYTES, DEFAULT_TOTAL_BUFFER_BYTES);
+        }
+
         /** Without an idle-client timeout. */
         public Limits(int maxRequestBytes, int maxClients, int maxPipelined, int backlog) {
             this(maxRequestBytes, maxClients, maxPipelined, backlog, Duration.ZERO);
@@ -97,6 +122,14 @@ public final class FrontEnd implements AutoCloseable {
     private CompletableFuture<Void> drained;
     private int nextClientId = 1;
     private final PeerCredentials credentials;
+    /** Finished reply bytes not yet written, over all clients. */
+    private long buffered;
+    /** Clients holding unwritten reply bytes (the candidates for a global pause). */
+    private final Set<Client> holding = new LinkedHashSet<>();
+    /** Clients paused by the global bound. */
+    private final Set<Client> heldBackClients = new LinkedHashSet<>();
+    private long lastPauseLog = System.nanoTime() - REFUSAL_LOG_INTERVAL_NANOS;
+    private long pausesNotLogged;
 
     // ---- counters, any thread
     private volatile int openClients;
@@ -105,6 +138,10 @@ public final class FrontEnd implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong pauses = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private volatile long bufferedBytes;
+    private volatile int pausedClients;
 
     /**
      * A front end on a loop of its own ({@code lonc-frontend}).
@@ -258,7 +295,21 @@ public final class FrontEnd implements AutoCloseable {
         m.put("requestsRejected", rejected.get());
         m.put("idleClientsClosed", idleClosed.get());
         m.put("requests", requests.get());
+        m.put("clientsPaused", (long) pausedClients);
+        m.put("clientPauses", pauses.get());
+        m.put("replyBytesBuffered", bufferedBytes);
+        m.put("clientsAbandoned", abandoned.get());
         return m;
+    }
+
+    /**
+     * {@link #counters()} as read on the loop's thread between two events, so that they show a
+     * settled state (a client paused then is paused until it reads or goes).
+     */
+    public CompletableFuture<Map<String, Long>> countersBetweenEvents() {
+        CompletableFuture<Map<String, Long>> f = new CompletableFuture<>();
+        loop.execute(() -> f.complete(counters()));
+        return f;
     }
 
     /** Closes every client and listener, and stops the loop if it is the front end's own. */
@@ -294,6 +345,7 @@ public final class FrontEnd implements AutoCloseable {
 
     private void tick() {
         closeIdleClients();
+        dropHungUpClients();
         if (onTick != null) {
             onTick.run();
         }
@@ -321,6 +373,106 @@ public final class FrontEnd implements AutoCloseable {
                 idleClosed.incrementAndGet();
                 c.close();
             }
+        }
+    }
+
+    /**
+     * A client that is not being read (pipeline full, paused, or after its EOF) and still waits for
+     * replies cannot show us that it has gone by a read; ask the kernel once a second instead.
+     */
+    private void dropHungUpClients() {
+        for (Client c : new ArrayList<>(clients)) {
+            if ((c.readPaused || c.inputDone) && c.waiting() && HangUp.detected(c.channel)) {
+                c.abandon("hung up while not being read");
+            }
+        }
+    }
+
+    /** Unwritten reply bytes changed by {@code delta} for {@code c}. */
+    private void account(Client c, long delta) {
+        c.held += delta;
+        buffered += delta;
+        bufferedBytes = buffered;
+        if (c.held > 0) {
+            holding.add(c);
+        } else {
+            holding.remove(c);
+        }
+        if (delta > 0 && buffered > limits.totalBufferBytes()) {
+            balance(); // at once: a client dispatching a burst must stop within it
+        }
+        long high = limits.clientBufferBytes();
+        if (!c.overOwn && c.held > high) {
+            c.overOwn = true;
+            notePause(c, "over its own bound of " + high + " bytes");
+        } else if (c.overOwn && c.held <= high / 2) {
+            c.overOwn = false;
+            notePaused(c);
+        }
+    }
+
+    /**
+     * The global bound: over it, pause the largest holders until the clients still read hold at
+     * most a quarter of it; back at half, resume them. Holders are few (clients that keep up hold
+     * nothing between passes), so the sort is cheap and only runs while over the bound.
+     */
+    private void balance() {
+        long limit = limits.totalBufferBytes();
+        if (buffered > limit) {
+            List<Client> reading = new ArrayList<>();
+            long readingHeld = 0;
+            for (Client c : holding) {
+                if (!c.heldBack) {
+                    reading.add(c);
+                    readingHeld += c.held;
+                }
+            }
+            reading.sort((a, b) -> Long.compare(b.held, a.held));
+            for (Client c : reading) {
+                if (readingHeld <= limit / 4) {
+                    break;
+                }
+                c.heldBack = true;
+                heldBackClients.add(c);
+                readingHeld -= c.held;
+                notePause(c, "all clients together hold " + buffered + " bytes, over the bound of "
+                        + limit);
+                c.updateReading();
+            }
+        } else if (!heldBackClients.isEmpty() && buffered <= limit / 2) {
+            List<Client> resume = new ArrayList<>(heldBackClients);
+            heldBackClients.clear();
+            for (Client c : resume) {
+                c.heldBack = false;
+                notePaused(c);
+                // not from inside this client's flush: the resumed client may dispatch at once
+                loop.execute(c::resume);
+            }
+        }
+    }
+
+    private void notePause(Client c, String why) {
+        notePaused(c);
+        pauses.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - lastPauseLog >= REFUSAL_LOG_INTERVAL_NANOS) {
+            log.warn("Client {} of socket {} has {} bytes of replies it has not read ({}); its"
+                    + " requests are not read until it catches up{}", c.peer, c.listener.name, c.held,
+                    why, pausesNotLogged > 0 ? " (" + pausesNotLogged + " more pauses since the last"
+                    + " report)" : "");
+            lastPauseLog = now;
+            pausesNotLogged = 0;
+        } else {
+            pausesNotLogged++;
+        }
+    }
+
+    /** Keeps the count of paused clients for the status report. */
+    private void notePaused(Client c) {
+        boolean p = !c.closed && (c.overOwn || c.heldBack);
+        if (p != c.countedPaused) {
+            c.countedPaused = p;
+            pausedClients += p ? 1 : -1;
         }
     }
 
@@ -407,7 +559,7 @@ public final class FrontEnd implements AutoCloseable {
             }
         }
 
-        private void accept(SocketChannel ch) {
+        private Client accept(SocketChannel ch) {
             String user;
             String group;
             try {
@@ -418,35 +570,65 @@ public final class FrontEnd implements AutoCloseable {
                 log.warn("Cannot read the credentials of a client of {}: {}; refusing it", name, e.toString());
                 closeQuietly(ch);
                 refused.incrementAndGet();
-                return;
+                return null;
             }
             if (!access.allows(user, group)) {
                 refused.incrementAndGet();
                 logRefusal(user, group, this);
                 closeQuietly(ch);
-                return;
+                return null;
             }
             Client c = new Client(this, ch, new LineService.Peer(user, group, nextClientId++));
             try {
                 c.key = loop.register(ch, SelectionKey.OP_READ, c);
             } catch (IOException e) {
                 closeQuietly(ch);
-                return;
+                return null;
             }
             clients.add(c);
             openClients = clients.size();
             accepted.incrementAndGet();
             log.debug("Client {} connected to {}", c.peer, name);
+            return c;
         }
 
+        /**
+         * Stops listening. The socket file goes first, so that no new client finds it; then the
+         * clients already waiting in the listen backlog are accepted (beyond maxClients if need be:
+         * closing the socket would reset them) and their requests read at once, so that they are
+         * served during the drain like every other open client.
+         */
         void close(boolean deleteFile) {
-            if (key != null) {
-                key.cancel();
-            }
-            closeQuietly(channel);
             if (deleteFile) {
                 SocketFiles.deleteIfOurs(path, fileKey);
             }
+            if (key != null) {
+                key.cancel();
+            }
+            int taken = 0;
+            if (channel.isOpen()) {
+                for (int i = 0; i < limits.backlog() + ACCEPTS_PER_WAKEUP; i++) {
+                    SocketChannel ch;
+                    try {
+                        ch = channel.accept();
+                    } catch (IOException e) {
+                        break;
+                    }
+                    if (ch == null) {
+                        break;
+                    }
+                    Client c = accept(ch);
+                    if (c != null) {
+                        taken++;
+                        c.read();
+                    }
+                }
+            }
+            if (taken > 0) {
+                log.info("Socket {} closed; {} client(s) waiting in its backlog were taken in to be"
+                        + " served", name, taken);
+            }
+            closeQuietly(channel);
         }
     }
 
@@ -455,6 +637,10 @@ public final class FrontEnd implements AutoCloseable {
         boolean done;
         /** The reply line, or null for "no reply, close the connection". */
         String reply;
+        /** Bytes of {@link #reply} counted as held (its length plus the newline). */
+        int bytes;
+        /** The service's future, to withdraw the work if the client goes away first. */
+        CompletableFuture<String> future;
     }
 
     /** One client connection. Loop thread. */
@@ -472,6 +658,13 @@ public final class FrontEnd implements AutoCloseable {
         boolean closeWhenFlushed;
         boolean readPaused;
         boolean closed;
+        /** Finished reply bytes not yet written (in {@link #slots} and {@link #out}). */
+        long held;
+        /** Over the per-client bound, until read down to half of it. */
+        boolean overOwn;
+        /** Paused by the global bound. */
+        boolean heldBack;
+        boolean countedPaused;
 
         /** Ticker time of the last request read or reply written. */
         long lastActivity = ticker.nanoTime();
@@ -485,6 +678,34 @@ public final class FrontEnd implements AutoCloseable {
 
         boolean quiet() {
             return slots.isEmpty() && out.isEmpty();
+        }
+
+        /** Whether a request of this client still waits for its reply. */
+        boolean waiting() {
+            for (Slot s : slots) {
+                if (!s.done) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** Whether more requests may be read and dispatched now. */
+        boolean mayDispatch() {
+            return !inputDone && !closed && slots.size() < limits.maxPipelined() && !overOwn && !heldBack;
+        }
+
+        void updateReading() {
+            if (!inputDone && !closed) {
+                setReading(mayDispatch());
+            }
+        }
+
+        /** After a global pause: dispatch what is held and read again, if allowed. */
+        void resume() {
+            if (!closed && readPaused && mayDispatch()) {
+                processLines();
+            }
         }
 
         @Override
@@ -504,7 +725,7 @@ public final class FrontEnd implements AutoCloseable {
                 n = channel.read(readBuffer);
             } catch (IOException e) {
                 log.debug("Client {} of {}: read failed: {}", peer, listener.name, e.toString());
-                close();
+                abandon(null);
                 return;
             }
             if (n < 0) {
@@ -513,6 +734,10 @@ public final class FrontEnd implements AutoCloseable {
                 }
                 inputDone = true;
                 stopReading();
+                if (waiting() && HangUp.detected(channel)) {
+                    abandon("hung up before its replies");
+                    return;
+                }
                 flush();
                 return;
             }
@@ -528,7 +753,7 @@ public final class FrontEnd implements AutoCloseable {
 
         /** Dispatches the complete lines held, as long as the pipeline has room. */
         private void processLines() {
-            while (!inputDone && slots.size() < limits.maxPipelined()) {
+            while (mayDispatch()) {
                 String line;
                 try {
                     line = reader.nextLine();
@@ -542,9 +767,7 @@ public final class FrontEnd implements AutoCloseable {
                 lastActivity = ticker.nanoTime();
                 dispatch(ProtocolChoices.withoutTrailingCr(line));
             }
-            if (!inputDone) {
-                setReading(slots.size() < limits.maxPipelined());
-            }
+            updateReading();
             flush();
         }
 
@@ -556,9 +779,12 @@ public final class FrontEnd implements AutoCloseable {
             if (f.isDone()) {
                 complete(s, f);
             } else {
+                s.future = f;
                 f.whenComplete((r, e) -> onLoopNow(() -> {
-                    complete(s, f);
-                    flush();
+                    if (!closed) { // else the client has gone: the reply is dropped here
+                        complete(s, f);
+                        flush();
+                    }
                 }));
             }
         }
@@ -581,10 +807,14 @@ public final class FrontEnd implements AutoCloseable {
                 log.warn("Request on {} failed: {}", listener.name, e.toString());
                 s.reply = ReplyTokens.CON_LOST;
             }
+            s.future = null;
             if (s.reply == null) {
                 // close_connection_exit: nothing after it on this connection is read
                 inputDone = true;
                 stopReading();
+            } else {
+                s.bytes = s.reply.length() + 1;
+                account(this, s.bytes);
             }
         }
 
@@ -620,12 +850,19 @@ public final class FrontEnd implements AutoCloseable {
                     stopReading();
                     break;
                 }
-                out.addLast(ByteBuffer.wrap(WireText.encodeLine(s.reply)));
+                byte[] line = WireText.encodeLine(s.reply);
+                if (line.length != s.bytes) {
+                    account(this, line.length - s.bytes);
+                }
+                out.addLast(ByteBuffer.wrap(line));
             }
             try {
                 while (!out.isEmpty()) {
                     ByteBuffer b = out.peekFirst();
-                    channel.write(b);
+                    int written = channel.write(b);
+                    if (written > 0) {
+                        account(this, -written);
+                    }
                     if (b.hasRemaining()) {
                         break;
                     }
@@ -634,9 +871,10 @@ public final class FrontEnd implements AutoCloseable {
                 }
             } catch (IOException e) {
                 log.debug("Client {} of {} went away before its reply: {}", peer, listener.name, e.toString());
-                close();
+                abandon(null);
                 return;
             }
+            balance();
             if (key.isValid()) {
                 int ops = key.interestOps();
                 key.interestOps(out.isEmpty() ? ops & ~SelectionKey.OP_WRITE : ops | SelectionKey.OP_WRITE);
@@ -645,7 +883,7 @@ public final class FrontEnd implements AutoCloseable {
                 close();
                 return;
             }
-            if (readPaused && !inputDone && slots.size() < limits.maxPipelined()) {
+            if (readPaused && mayDispatch()) {
                 processLines();
             }
         }
@@ -664,11 +902,45 @@ public final class FrontEnd implements AutoCloseable {
             }
         }
 
+        /**
+         * The client has gone ({@code why} for the log, or null when a write failed): its queued
+         * work is withdrawn, replies already on their way will be dropped, and its buffers go.
+         */
+        void abandon(String why) {
+            if (closed) {
+                return;
+            }
+            if (why != null) {
+                log.debug("Client {} of {} {}", peer, listener.name, why);
+            }
+            if (waiting()) {
+                abandoned.incrementAndGet();
+            }
+            close();
+        }
+
         void close() {
             if (closed) {
                 return;
             }
             closed = true;
+            for (Slot s : slots) {
+                if (!s.done && s.future != null) {
+                    try {
+                        listener.service.abandon(s.future);
+                    } catch (RuntimeException e) {
+                        log.warn("Withdrawing a request of {} failed: {}", listener.name, e.toString());
+                    }
+                }
+            }
+            slots.clear();
+            out.clear();
+            if (held != 0) {
+                account(this, -held);
+            }
+            heldBackClients.remove(this);
+            notePaused(this);
+            balance();
             loop.closeAfterDeregistration(key);
             clients.remove(this);
             openClients = clients.size();

@@ -18,6 +18,13 @@ public interface LineService {
      */
     CompletableFuture<String> request(String line, Peer peer);
 
+    /**
+     * The client of {@code reply} (a future returned by {@link #request}, not yet complete) has
+     * gone: withdraw its work if that is still possible. Nobody will read the reply. Front-end
+     * thread; must not block. By default nothing is withdrawn.
+     */
+    default void abandon(CompletableFuture<String> reply) {}
+
     /** The client on the other end, as SO_PEERCRED tells it. */
     record Peer(String user, String group, int connection) {
         @Override

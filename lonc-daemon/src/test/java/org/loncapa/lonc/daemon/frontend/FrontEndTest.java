@@ -42,16 +42,34 @@ class FrontEndTest {
     private final Map<String, CompletableFuture<String>> held = new ConcurrentHashMap<>();
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
 
-    /** Replies "re:<line>"; "hold:<x>" waits for the test; "close" means close_connection_exit. */
-    private final LineService service = (line, peer) -> {
-        seen.add(line);
-        if (line.startsWith("hold:")) {
-            return held.computeIfAbsent(line, k -> new CompletableFuture<>());
+    /** Futures the front end withdrew because their client had gone. */
+    private final List<CompletableFuture<String>> abandoned = Collections.synchronizedList(new ArrayList<>());
+
+    /**
+     * Replies "re:<line>"; "hold:<x>" waits for the test; "close" means close_connection_exit;
+     * "big:<n>:<tag>" is answered with {@code <tag>} and n 'x'.
+     */
+    private final LineService service = new LineService() {
+        @Override
+        public CompletableFuture<String> request(String line, Peer peer) {
+            seen.add(line);
+            if (line.startsWith("hold:")) {
+                return held.computeIfAbsent(line, k -> new CompletableFuture<>());
+            }
+            if (line.equals("close")) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (line.startsWith("big:")) {
+                String[] f = line.split(":");
+                return CompletableFuture.completedFuture(f[2] + "x".repeat(Integer.parseInt(f[1])));
+            }
+            return CompletableFuture.completedFuture("re:" + line);
         }
-        if (line.equals("close")) {
-            return CompletableFuture.completedFuture(null);
+
+        @Override
+        public void abandon(CompletableFuture<String> reply) {
+            abandoned.add(reply);
         }
-        return CompletableFuture.completedFuture("re:" + line);
     };
 
     private Path start(FrontEnd.Limits limits, AccessPolicy access) throws IOException {
@@ -361,6 +379,202 @@ class FrontEndTest {
             assertEquals("late", waiting.readLine(), "a client awaiting its reply is never idle");
             active.writeLine("still here");
             assertEquals("re:still here", active.readLine(), "activity 101 s ago keeps a client open");
+        }
+    }
+
+    // ------------------------------------------------------------------ backpressure, abandonment
+
+    private static final int BIG = 16 * 1024;
+
+    /** A counter as the front-end thread sees it between events (not in the middle of a flush). */
+    private long counter(String name) {
+        Long v = frontEnd.countersBetweenEvents().join().get(name);
+        return v == null ? -1 : v;
+    }
+
+    private long bigRequestsSeen(String tagPrefix) {
+        synchronized (seen) {
+            return seen.stream().filter(l -> l.startsWith("big:") && l.split(":")[2].startsWith(tagPrefix)).count();
+        }
+    }
+
+    /** Writes {@code n} big requests tagged {@code tag<i>;} on a thread (the writes block once not read). */
+    private static Thread writeBig(java.nio.channels.SocketChannel ch, String tag, int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("big:").append(BIG).append(':').append(tag).append(i).append(";\n");
+        }
+        Thread t = new Thread(() -> {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.US_ASCII));
+            try {
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            } catch (IOException e) {
+                // the test closed it
+            }
+        }, "test-writer-" + tag);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Reads {@code n} replies and checks they are the big replies tagged {@code tag<i>;} in order. */
+    private static void readBig(java.nio.channels.SocketChannel ch, String tag, int n) throws IOException {
+        java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                java.nio.channels.Channels.newInputStream(ch), StandardCharsets.US_ASCII), 1 << 16);
+        for (int i = 0; i < n; i++) {
+            String line = r.readLine();
+            String want = tag + i + ";";
+            assertTrue(line != null && line.startsWith(want) && line.length() == want.length() + BIG,
+                    "reply " + i + " is its own: " + (line == null ? null : line.substring(0, Math.min(20, line.length()))));
+        }
+    }
+
+    private static java.nio.channels.SocketChannel open(Path p) throws IOException {
+        return java.nio.channels.SocketChannel.open(UnixDomainSocketAddress.of(p));
+    }
+
+    @Test
+    void clientThatDoesNotReadIsNoLongerReadAtItsBoundAndOthersAreServed() throws Exception {
+        long bound = 64 * 1024;
+        Path p = start(new FrontEnd.Limits(1024, 100, 64, 50, Duration.ZERO, bound, 64L << 20),
+                AccessPolicy.ownUserAndRoot());
+        int n = 400; // 6.5 MB of replies: far more than the bound and the socket buffers hold
+        try (java.nio.channels.SocketChannel hog = open(p)) {
+            Thread writer = writeBig(hog, "h", n);
+            Await.until("the client that does not read is paused", () -> counter("clientsPaused") == 1);
+            long taken = bigRequestsSeen("h");
+            assertTrue(taken < n / 2, "only what the bound and the socket buffers hold was taken: " + taken);
+            long buffered = counter("replyBytesBuffered");
+            assertTrue(buffered > bound / 2 && buffered <= bound + 2 * (BIG + 16),
+                    "paused over the bound until read down to half of it: " + buffered);
+            assertEquals("re:ping", TestClient.request(p, "ping"), "other clients are served as usual");
+            assertEquals(taken, bigRequestsSeen("h"), "nothing more was taken from the paused client");
+
+            readBig(hog, "h", n);
+            writer.join(10_000);
+            assertEquals(n, bigRequestsSeen("h"), "once it reads, all its requests are served");
+            Await.until("no longer paused", () -> counter("clientsPaused") == 0);
+            assertTrue(counter("clientPauses") >= 1);
+        }
+        Await.until("its buffers are released", () -> counter("replyBytesBuffered") == 0
+                && frontEnd.openClients() == 0);
+    }
+
+    @Test
+    void buffersOfAClientThatLeavesWithoutReadingAreReleased() throws Exception {
+        Path p = start(new FrontEnd.Limits(1024, 100, 64, 50, Duration.ZERO, 64 * 1024, 64L << 20),
+                AccessPolicy.ownUserAndRoot());
+        java.nio.channels.SocketChannel hog = open(p);
+        writeBig(hog, "h", 400);
+        Await.until("paused", () -> counter("clientsPaused") == 1);
+        assertTrue(counter("replyBytesBuffered") > 32 * 1024);
+        hog.close();
+        Await.until("gone and its replies dropped", () -> frontEnd.openClients() == 0
+                && counter("replyBytesBuffered") == 0 && counter("clientsPaused") == 0);
+        assertEquals("re:after", TestClient.request(p, "after"));
+    }
+
+    @Test
+    void globalBoundPausesTheLargestHoldersAndOthersAreStillServed() throws Exception {
+        long total = 128 * 1024;
+        Path p = start(new FrontEnd.Limits(1024, 100, 64, 50, Duration.ZERO, 1L << 20, total),
+                AccessPolicy.ownUserAndRoot());
+        int n = 300;
+        try (java.nio.channels.SocketChannel a = open(p); java.nio.channels.SocketChannel b = open(p)) {
+            Thread wa = writeBig(a, "a", n);
+            Await.until("the first holder is paused by the global bound", () -> counter("clientsPaused") == 1);
+            Thread wb = writeBig(b, "b", n);
+            Await.until("both holders are paused", () -> counter("clientsPaused") == 2);
+            long buffered = counter("replyBytesBuffered");
+            assertTrue(buffered <= total + 2 * (BIG + 16), "all clients together stay near the bound: " + buffered);
+            assertTrue(bigRequestsSeen("a") < n && bigRequestsSeen("b") < n);
+            assertEquals("re:ping", TestClient.request(p, "ping"), "a client that reads is served");
+            Thread rb = new Thread(() -> {
+                try {
+                    readBig(b, "b", n);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            rb.start();
+            readBig(a, "a", n);
+            rb.join(20_000);
+            wa.join(10_000);
+            wb.join(10_000);
+            assertEquals(n, bigRequestsSeen("a"));
+            assertEquals(n, bigRequestsSeen("b"));
+        }
+        Await.until("nothing held", () -> counter("replyBytesBuffered") == 0 && counter("clientsPaused") == 0);
+    }
+
+    @Test
+    void replyLargerThanTheClientBoundStillGoesThrough() throws IOException {
+        Path p = start(new FrontEnd.Limits(1024, 100, 64, 50, Duration.ZERO, 8 * 1024, 16 * 1024),
+                AccessPolicy.ownUserAndRoot());
+        try (java.nio.channels.SocketChannel c = open(p)) {
+            c.write(java.nio.ByteBuffer.wrap(("big:100000:one;\nbig:100000:two;\nsmall\n")
+                    .getBytes(StandardCharsets.US_ASCII)));
+            java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    java.nio.channels.Channels.newInputStream(c), StandardCharsets.US_ASCII));
+            assertEquals("one;" + "x".repeat(100000), r.readLine());
+            assertEquals("two;" + "x".repeat(100000), r.readLine());
+            assertEquals("re:small", r.readLine());
+        }
+    }
+
+    @Test
+    void workOfAClientThatHangsUpIsWithdrawnButAHalfClosedClientIsServed() throws IOException {
+        Path p = start(new FrontEnd.Limits(1024, 100, 2, 50), AccessPolicy.ownUserAndRoot());
+        TestClient gone = TestClient.connect(p);
+        gone.write("hold:g1\nhold:g2\n".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<String> g1 = heldFuture("hold:g1");
+        CompletableFuture<String> g2 = heldFuture("hold:g2");
+        // pipeline full (maxPipelined 2): this one is not read until a reply has gone out
+        TestClient stuck = TestClient.connect(p);
+        stuck.write("hold:s1\nhold:s2\nhold:s3\n".getBytes(StandardCharsets.UTF_8));
+        CompletableFuture<String> s1 = heldFuture("hold:s1");
+        CompletableFuture<String> s2 = heldFuture("hold:s2");
+        try (TestClient half = TestClient.connect(p)) {
+            half.writeLine("hold:h1");
+            half.shutdownOutput();
+            CompletableFuture<String> h1 = heldFuture("hold:h1");
+
+            gone.close();
+            Await.until("the hung-up client's requests are withdrawn",
+                    () -> abandoned.contains(g1) && abandoned.contains(g2));
+            stuck.close();
+            frontEnd.tickNow().join(); // a client that is not read is checked once a second
+            Await.until("the paused client's requests are withdrawn too",
+                    () -> abandoned.contains(s1) && abandoned.contains(s2));
+            assertFalse(seen.contains("hold:s3"), "its unread request was never dispatched");
+            assertFalse(abandoned.contains(h1), "a half-closed client still waits for its reply");
+            assertEquals(4, counter("clientsAbandoned") + 2, "two clients left work behind");
+            h1.complete("for the half-closed client");
+            assertEquals("for the half-closed client", half.readLine());
+        }
+    }
+
+    @Test
+    void clientsWaitingInTheBacklogAreServedWhenTheSocketCloses() throws Exception {
+        Path p = start(new FrontEnd.Limits(1024, 1, 8, 50), AccessPolicy.ownUserAndRoot());
+        try (TestClient first = TestClient.connect(p)) {
+            first.writeLine("hold:first");
+            CompletableFuture<String> f = heldFuture("hold:first");
+            // maxClients is 1: these two wait in the listen backlog, their requests written
+            TestClient b = TestClient.connect(p);
+            TestClient c = TestClient.connect(p);
+            b.writeLine("from b");
+            c.writeLine("from c");
+            frontEnd.unlisten("host.example").join();
+            assertFalse(Files.exists(p), "the socket file is gone");
+            assertEquals("re:from b", b.readLine(), "a client of the backlog is served, not reset");
+            assertEquals("re:from c", c.readLine());
+            f.complete("first");
+            assertEquals("first", first.readLine());
+            b.close();
+            c.close();
         }
     }
 }

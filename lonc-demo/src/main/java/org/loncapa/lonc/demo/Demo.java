@@ -1,8 +1,15 @@
-package org.loncapa.lonc.daemon;
+package org.loncapa.lonc.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,13 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.deferred.DelayedFileName;
 import org.loncapa.lonc.core.tls.TlsContexts;
+import org.loncapa.lonc.daemon.LoncDaemon;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.LoncapaSandbox;
 import org.loncapa.lonc.testkit.RecordedRequest;
@@ -25,7 +32,9 @@ import org.loncapa.lonc.testkit.Response;
 import org.loncapa.lonc.testkit.TestPki;
 
 /**
- * {@code lonc-daemon demo}: the daemon at work in one command, with no configuration.
+ * {@code java -jar lonc-demo-<version>-all.jar}: the daemon at work in one command, with no
+ * configuration. It lives apart from the daemon so that the production daemon artifact carries no
+ * test-kit class.
  *
  * <p>It starts three {@link FakeLond} hosts on loopback ("this host" in local key mode, a machine
  * with two lonIDs sharing one socket and no certificates (insecure key mode), and one in ssl key
@@ -84,7 +93,7 @@ final class Demo {
             }
             late.shutdown(); // down for now: its port stays reserved for restart()
 
-            Path conf = writeConfiguration(dir, self.port());
+            Path conf = writeConfiguration(dir, self.port(), multi.port(), late.port());
             heading("lonc demo: three fake lond hosts on loopback, the real daemon in front of them");
             out.printf("  working directory  %s%n", dir);
             out.printf("  loncapa.conf       %s%n", conf);
@@ -95,7 +104,6 @@ final class Demo {
                     LATE, late.port());
 
             daemon = LoncDaemon.start(new LoncDaemon.Options().config(conf)
-                    .londPorts(Map.of(SELF, self.port(), MULTI, multi.port(), LATE, late.port()))
                     .overrides(List.of("retries=2", "connectTimeout=1s", "transactionTimeout=5s",
                             "probeInitialDelay=60s", "drainTimeout=2s")));
             Path sockets = daemon.config().lonSockDir();
@@ -125,7 +133,7 @@ final class Demo {
             }
 
             heading("3. three requests pipelined on one connection");
-            List<String> piped = Main.exchange(sockets.resolve(MULTI),
+            List<String> piped = exchange(sockets.resolve(MULTI),
                     List.of("sethost:demo2:echo:one", "sethost:demo2:echo:two", "sethost:demo2:echo:three"));
             expect("replies in request order", String.join(" ", piped), "one two three");
 
@@ -159,7 +167,7 @@ final class Demo {
             check("lonnet.perm.log has its S: line", await(() -> contains(perm, ":S:")));
 
             heading("6. operating it");
-            String adminReply = Main.exchange(daemon.adminSocket(), List.of("{\"cmd\":\"status\"}")).get(0);
+            String adminReply = exchange(daemon.adminSocket(), List.of("{\"cmd\":\"status\"}")).get(0);
             JsonNode st = new ObjectMapper().readTree(adminReply);
             StringBuilder states = new StringBuilder();
             for (JsonNode h : st.path("hosts")) {
@@ -175,11 +183,11 @@ final class Demo {
             check("loncstatus.json was written", Files.size(daemon.statusJsonFile()) > 0);
 
             heading(stay ? "try it yourself: the daemon keeps running until you press Ctrl-C"
-                    : "try it yourself (run 'demo --stay' to keep this daemon running)");
-            out.printf("  java -jar lonc-daemon/target/lonc-daemon-%s.jar send --socket %s 'sethost:demo2:ping'%n",
+                    : "try it yourself (run the demo with --stay to keep this daemon running)");
+            out.printf("  java -jar lonc-daemon/target/lonc-daemon-%s-all.jar send --socket %s 'sethost:demo2:ping'%n",
                     LoncDaemon.version(), sockets.resolve(MULTI));
             out.printf("  echo 'sethost:demo2:ping' | socat - UNIX-CONNECT:%s%n", sockets.resolve(MULTI));
-            out.printf("  java -jar lonc-daemon/target/lonc-daemon-%s.jar admin --socket %s status%n",
+            out.printf("  java -jar lonc-daemon/target/lonc-daemon-%s-all.jar admin --socket %s status%n",
                     LoncDaemon.version(), daemon.adminSocket());
 
             if (stay && failures.isEmpty()) {
@@ -245,8 +253,11 @@ final class Demo {
         return f;
     }
 
-    private static Path writeConfiguration(Path dir, int port) throws IOException {
-        LoncapaSandbox s = LoncapaSandbox.in(dir, "demo1").londPort(port).comment("written by 'lonc-daemon demo'");
+    /** loncapa.conf with each fake host's own port (loncLondPorts), so it also works embedded. */
+    private static Path writeConfiguration(Path dir, int selfPort, int multiPort, int latePort)
+            throws IOException {
+        LoncapaSandbox s = LoncapaSandbox.in(dir, "demo1").londPort(selfPort).londPort(SELF, selfPort)
+                .londPort(MULTI, multiPort).londPort(LATE, latePort).comment("written by lonc-demo");
         s.writeHostsTab(
                 "# id:domain:role:name:ip (1.x layout: the IP saves a DNS lookup)",
                 "demo1:demo:library:" + SELF + ":127.0.0.1",
@@ -268,7 +279,7 @@ final class Demo {
     }
 
     private static String send(LoncDaemon d, String socket, String request) throws IOException {
-        List<String> r = Main.exchange(d.config().lonSockDir().resolve(socket), List.of(request));
+        List<String> r = exchange(d.config().lonSockDir().resolve(socket), List.of(request));
         return r.isEmpty() ? "(no reply)" : r.get(0);
     }
 
@@ -354,6 +365,36 @@ final class Demo {
             });
         } catch (IOException e) {
             // best effort
+        }
+    }
+
+    /**
+     * Writes each request line to a UNIX socket and reads one reply line per request, over one
+     * connection, as lonnet does. A missing reply (the daemon closed the connection) ends the list.
+     */
+    static List<String> exchange(Path socket, List<String> requests) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            StringBuilder all = new StringBuilder();
+            for (String r : requests) {
+                all.append(r).append('\n');
+            }
+            ByteBuffer b = ByteBuffer.wrap(all.toString().getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.shutdownOutput();
+            BufferedReader in = new BufferedReader(new InputStreamReader(
+                    Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < requests.size(); i++) {
+                String line = in.readLine();
+                if (line == null) {
+                    break;
+                }
+                replies.add(line);
+            }
+            return replies;
         }
     }
 }
