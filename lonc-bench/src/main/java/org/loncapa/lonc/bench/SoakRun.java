@@ -502,7 +502,8 @@ public final class SoakRun implements Callable<Integer> {
             return 0;
         }
         try (Stream<Path> s = Files.list(delayed)) {
-            return s.filter(Files::isRegularFile).count();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).count();
         }
     }
 

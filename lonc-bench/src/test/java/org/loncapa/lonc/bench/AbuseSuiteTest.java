@@ -470,7 +470,8 @@ class AbuseSuiteTest {
 
     private static int delayedFiles(ClusterFiles files) throws IOException {
         try (Stream<Path> s = Files.list(files.delayedDir())) {
-            return (int) s.filter(Files::isRegularFile).count();
+            return (int) s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).count();
         }
     }
 

@@ -47,7 +47,8 @@ class EmbeddedReplayTest {
 
     private long filesLeft() throws IOException {
         try (Stream<Path> s = Files.list(tmp.resolve("delayed"))) {
-            return s.filter(Files::isRegularFile).count();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).count();
         }
     }
 

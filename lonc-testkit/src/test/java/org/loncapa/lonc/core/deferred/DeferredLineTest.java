@@ -152,7 +152,8 @@ class DeferredLineTest {
 
     private long filesLeft() {
         try (Stream<Path> s = Files.list(delayed)) {
-            return s.filter(Files::isRegularFile).count();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).count();
         } catch (IOException e) {
             return -1;
         }

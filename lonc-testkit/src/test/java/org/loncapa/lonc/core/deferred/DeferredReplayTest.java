@@ -93,7 +93,8 @@ class DeferredReplayTest {
 
     private long pendingFiles() throws IOException {
         try (Stream<Path> s = Files.list(delayed)) {
-            return s.filter(Files::isRegularFile).count();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith(".")).count();
         }
     }
 
