@@ -14,7 +14,7 @@
  *   <li>{@link org.loncapa.lonc.core.tls.TlsContexts}: PEM files to {@code SSLContext} and
  *       configured {@code SSLEngine}s; protocol versions and the (off by default) peer-name check
  *       are decided there and nowhere else.
- *   <li>{@link org.loncapa.lonc.core.tls.TlsHandshake}: drives one {@code SSLEngine} through
+ *   <li>{@link org.loncapa.lonc.core.internal.tls.TlsHandshake}: drives one {@code SSLEngine} through
  *       handshake, one line and hand-back, with bytes in and bytes out (no sockets, no threads,
  *       no clock).
  * </ul>
