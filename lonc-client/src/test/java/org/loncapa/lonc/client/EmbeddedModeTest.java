@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.loncapa.lonc.core.HostState;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.RemoteHost;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.RecordedRequest;

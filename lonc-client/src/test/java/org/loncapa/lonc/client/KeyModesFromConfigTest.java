@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.loncapa.lonc.core.config.ConfigException;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.RecordedRequest;
