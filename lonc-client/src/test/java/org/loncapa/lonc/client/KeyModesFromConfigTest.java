@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.core.protocol.KeyMode;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.testkit.FakeLond;
@@ -111,7 +110,7 @@ class KeyModesFromConfigTest {
         Files.writeString(certs.resolve("lonhostcert.pem"), "not a certificate\n");
         Files.writeString(certs.resolve("lonhostkey.pem"), "not a key\n");
         Path conf = conf("msul1:msu:library:lond.test:127.0.0.1\n", false, certs);
-        ConfigException e = assertThrows(ConfigException.class, () -> LoncClient.fromConfig(conf));
+        LoncConfigException e = assertThrows(LoncConfigException.class, () -> LoncClient.fromConfig(conf));
         assertTrue(e.getMessage().contains("badcerts"), e.getMessage());
     }
 }
