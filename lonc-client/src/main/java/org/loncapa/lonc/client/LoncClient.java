@@ -779,10 +779,33 @@ public final class LoncClient implements AutoCloseable {
             return this;
         }
 
-        /** TLS context for ssl key mode (host certificate, key, LON-CAPA CA); null: no ssl. */
+        /**
+         * TLS context for ssl key mode (host certificate, key, LON-CAPA CA); null: no ssl. {@link
+         * #sslCertificates} builds one from the PEM files.
+         */
         public Builder sslContext(SSLContext ctx) {
             engine.sslContext(ctx);
             return this;
+        }
+
+        /**
+         * ssl key mode from PEM files, as {@link LoncClient#fromConfig} does with those named in
+         * {@code loncapa.conf}: the LON-CAPA CA ({@code loncapaCA.pem} in {@code
+         * lonCertificateDirectory}), this host's certificate ({@code lonhostcert.pem}) and its
+         * private key ({@code lonhostkey.pem}; PKCS#8 or the PKCS#1/SEC1 forms OpenSSL writes). The
+         * files are read now.
+         *
+         * @throws LoncConfigException naming the file that is missing or cannot be used
+         */
+        public Builder sslCertificates(Path caFile, Path certFile, Path keyFile)
+                throws LoncConfigException {
+            TlsFiles files = new TlsFiles(Objects.requireNonNull(caFile, "caFile"),
+                    Objects.requireNonNull(certFile, "certFile"), Objects.requireNonNull(keyFile, "keyFile"));
+            try {
+                return sslContext(TlsContexts.forClient(files));
+            } catch (TlsConfigException e) {
+                throw new LoncConfigException(e.getMessage(), e.file(), 0, e);
+            }
         }
 
         /** Directory of local key mode's one-time key files. Default: java.io.tmpdir. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -71,6 +72,27 @@ class KeyModesFromConfigTest {
         assertEquals(KeyMode.SSL, r.mode());
         assertTrue(r.encrypted());
         assertEquals("ssl", client.status("msul1").orElseThrow().keyMode());
+    }
+
+    @Test
+    void sslFromCertificateFilesNamedInCode() throws Exception {
+        TestPki pki = TestPki.create(tmp.resolve("ca"));
+        lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").allowInsecure(false)
+                .ssl(TlsContexts.forServer(pki.issueHost("msul1", tmp.resolve("lond-certs"))))
+                .build().start();
+        var mine = pki.issueHost("msua3", tmp.resolve("certs"));
+        client = LoncClient.builder("msua3")
+                .host(LondHost.of("lond.test", "127.0.0.1", lond.port(), "msul1"))
+                .sslCertificates(mine.caFile(), mine.certFile(), mine.keyFile())
+                .build();
+        assertEquals("pw", client.reply("msul1", "encrypt:echo:pw").line());
+        assertEquals(KeyMode.SSL, lond.takeRequest(WAIT).mode());
+
+        Path bad = Files.writeString(tmp.resolve("broken.pem"), "not a key\n");
+        LoncConfigException e = assertThrows(LoncConfigException.class, () -> LoncClient.builder("msua3")
+                .sslCertificates(mine.caFile(), mine.certFile(), bad));
+        assertEquals(Optional.of(bad), e.file());
+        assertTrue(e.getMessage().contains("broken.pem"), e.getMessage());
     }
 
     @Test
