@@ -205,8 +205,7 @@ public final class LoncClient implements AutoCloseable {
      * As {@link #fromConfig(Path)} with the host table from {@code hostsTab} ({@code null}:
      * {@code <lonTabDir>/hosts.tab}).
      *
-     * <p>What is read: hosts from the table (a {@link LondHost} per
-     * DNS hostname, lond's port from {@code londPort}, the machine of {@code lonHostID} marked as
+     * <p>What is read: hosts from the table (a {@link LondHost} per DNS hostname, lond's port from {@code londPort}, the machine of {@code lonHostID} marked as
      * this host for local key mode), {@code loncAllowInsecure}, {@code lonVersion}, local-mode
      * key files in {@code lonIDsDir}, ssl key mode when the CA, host certificate and key named by
      * {@code lonCertificateDirectory} and {@code lonnet*} all exist, the daemon's sockets in
@@ -230,8 +229,7 @@ public final class LoncClient implements AutoCloseable {
         for (RemoteHost h : table.remoteHosts(conf.lonHostID(), conf.londPort(), conf.londPorts())) {
             b.host(new LondHost(h.name(), h.lonIds(), h.address(), h.port(), h.thisHost()));
         }
-        b
-                .allowInsecure(conf.loncAllowInsecure())
+        b.allowInsecure(conf.loncAllowInsecure())
                 .localKeyDir(conf.lonIDsDir())
                 .lonVersion(conf.lonVersion().orElse(null))
                 .deferredStore(conf.delayedDir(), conf.permLogFile());
