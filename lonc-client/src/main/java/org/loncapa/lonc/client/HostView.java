@@ -16,7 +16,8 @@ import java.util.Objects;
  *     {@code insecure}), or null if none did yet
  * @param peerVersion lond's version string, or null if not known yet
  * @param connections lond connections and the queue
- * @param retriesLeft connection failures left before the host is marked dead
+ * @param retriesLeft connection failures left before the host is marked dead (-1: no connection
+ *     tried since start)
  * @param nextProbeMillis milliseconds until a dead host is probed again, or -1 when no probe is due
  * @param counters totals since the engine (or daemon) started
  * @param latency reply latency (queue wait included), as a power-of-two histogram
