@@ -312,39 +312,8 @@ class DeferredLineTest {
     }
 
     /** Real I/O whose deletes fail while {@link #failing} is set (as on a read-only remount). */
-    static final class FailingDeletes implements StoreIo {
+    static final class FailingDeletes extends ForwardingStoreIo {
         final AtomicBoolean failing = new AtomicBoolean();
-        private final RealStoreIo real = new RealStoreIo();
-
-        @Override
-        public void createDirectories(Path d, Set<PosixFilePermission> permissions) throws IOException {
-            real.createDirectories(d, permissions);
-        }
-
-        @Override
-        public void writeNewAndSync(Path file, byte[] content) throws IOException {
-            real.writeNewAndSync(file, content);
-        }
-
-        @Override
-        public void moveAtomically(Path source, Path target) throws IOException {
-            real.moveAtomically(source, target);
-        }
-
-        @Override
-        public void syncDirectory(Path d) throws IOException {
-            real.syncDirectory(d);
-        }
-
-        @Override
-        public byte[] readPrefix(Path file, int maxBytes) throws IOException {
-            return real.readPrefix(file, maxBytes);
-        }
-
-        @Override
-        public boolean exists(Path path) {
-            return real.exists(path);
-        }
 
         @Override
         public boolean deleteIfExists(Path file) throws IOException {
@@ -352,17 +321,7 @@ class DeferredLineTest {
                 throw new java.nio.file.FileSystemException(file.toString(), null,
                         "Read-only file system");
             }
-            return real.deleteIfExists(file);
-        }
-
-        @Override
-        public List<DirEntry> list(Path d) throws IOException {
-            return real.list(d);
-        }
-
-        @Override
-        public Instant lastModified(Path file) throws IOException {
-            return real.lastModified(file);
+            return super.deleteIfExists(file);
         }
     }
 }
