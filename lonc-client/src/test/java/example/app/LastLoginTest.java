@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.loncapa.lonc.client.FlushResult;
+import org.loncapa.lonc.client.HostHealth;
+import org.loncapa.lonc.client.HostView;
 import org.loncapa.lonc.client.LoncClient;
 import org.loncapa.lonc.testkit.FakeClock;
 import org.loncapa.lonc.testkit.FakeLond;
@@ -31,6 +33,20 @@ class LastLoginTest {
         RecordedRequest r = home.lond().takeRequest(Duration.ofSeconds(5));
         assertEquals("put:msu:jdoe:environment:lastlogin=now", r.command());
         assertEquals("now", home.lond().store().get("msu", "jdoe", "environment", "lastlogin"));
+    }
+
+    @Test
+    void theHomeServerIsUpAfterALogin() throws Exception {
+        try (LoncClient lonc = LoncClient.fromConfig(home.writeConfig(dir)).build()) {
+            assertTrue(new LastLogin(lonc).record("msul1", "msu", "jdoe", "now"));
+            HostView h = lonc.status("msul1").orElseThrow();
+            assertEquals(HostView.State.UP, h.state());
+            assertEquals("insecure", h.keyMode());              // FakeLond's default key mode
+            assertEquals(1, h.counters().requests());
+            assertEquals(0, h.connections().queued());
+            assertTrue(h.latency().count() >= 1);
+            assertTrue(HostHealth.check(lonc, "msul1").usable());
+        }
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import org.loncapa.lonc.client.DeferredItem;
 import org.loncapa.lonc.client.FlushResult;
 import org.loncapa.lonc.client.LoncClient;
-import org.loncapa.lonc.client.internal.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -87,7 +86,7 @@ final class DeferredCommand implements Callable<Integer> {
                         : client.deferred().list(lonId);
                 PrintWriter out = spec.commandLine().getOut();
                 if (json) {
-                    out.println(Json.write(items));
+                    out.println(JsonText.write(items));
                 } else {
                     printItems(out, items);
                 }

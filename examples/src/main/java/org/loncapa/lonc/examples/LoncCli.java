@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.loncapa.lonc.client.LoncClient;
 import org.loncapa.lonc.client.Reply;
-import org.loncapa.lonc.core.config.ConfigException;
-import org.loncapa.lonc.core.protocol.WireText;
+import org.loncapa.lonc.client.LoncConfigException;
+import org.loncapa.lonc.client.WireBytes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -88,7 +88,7 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
     }
 
     /** Builds the client the subcommands use, from the global options. */
-    LoncClient openClient() throws ConfigException {
+    LoncClient openClient() throws LoncConfigException {
         if (config == null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "Missing required option: '--config=<loncapa.conf>'");
@@ -113,7 +113,8 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.flush();
         if (rawOut != null) {
-            rawOut.write(WireText.encodeLine(r.line()));
+            rawOut.write(WireBytes.encode(r.line()));
+            rawOut.write('\n');
             rawOut.flush();
         } else {
             out.println(r.line());
@@ -153,7 +154,7 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
         if (n == 0) {
             throw new IllegalArgumentException("the request on standard input is empty");
         }
-        return WireText.decode(b, 0, n);
+        return WireBytes.decode(b, 0, n);
     }
 
     /** The exit code for a reply. */
@@ -173,7 +174,7 @@ public final class LoncCli implements java.util.concurrent.Callable<Integer> {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter e = commandLine.getErr();
             int code;
-            if (ex instanceof ConfigException) {
+            if (ex instanceof LoncConfigException) {
                 e.println("lonc: configuration error: " + ex.getMessage());
                 code = ExitCodes.USAGE;
             } else if (ex instanceof IllegalArgumentException) {

@@ -18,16 +18,16 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import org.loncapa.lonc.core.Redaction;
-import org.loncapa.lonc.core.protocol.FailureKind;
-import org.loncapa.lonc.core.protocol.KeyMode;
-import org.loncapa.lonc.core.protocol.LineReader;
-import org.loncapa.lonc.core.protocol.LondSession;
-import org.loncapa.lonc.core.protocol.RealLocalKeyFiles;
-import org.loncapa.lonc.core.protocol.SessionAction;
+import org.loncapa.lonc.core.internal.protocol.Redaction;
+import org.loncapa.lonc.core.internal.protocol.FailureKind;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LondSession;
+import org.loncapa.lonc.core.internal.protocol.RealLocalKeyFiles;
+import org.loncapa.lonc.core.internal.protocol.SessionAction;
 import org.loncapa.lonc.core.tls.TlsContexts;
-import org.loncapa.lonc.core.tls.TlsHandshake;
-import org.loncapa.lonc.core.tls.TlsHandshakeException;
+import org.loncapa.lonc.core.internal.tls.TlsHandshake;
+import org.loncapa.lonc.core.internal.tls.TlsHandshakeException;
 
 /**
  * Does for lond what {@code openssl s_client} does for TLS: one connection, the handshake in the

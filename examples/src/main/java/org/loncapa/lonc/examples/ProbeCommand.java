@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SSLContext;
 import org.loncapa.lonc.client.Reply;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 import org.loncapa.lonc.core.tls.TlsConfigException;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.core.tls.TlsFiles;

@@ -4,9 +4,8 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.loncapa.lonc.client.HostView;
 import org.loncapa.lonc.client.LoncClient;
-import org.loncapa.lonc.client.internal.Json;
-import org.loncapa.lonc.core.HostStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,22 +39,22 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (LoncClient client = cli.openClient()) {
-            List<HostStatus> list;
+            List<HostView> list;
             if (host != null) {
-                Optional<HostStatus> one = client.status(host);
+                Optional<HostView> one = client.status(host);
                 if (one.isEmpty()) {
                     spec.commandLine().getErr().println("lonc: no host " + host);
                     return ExitCodes.ERROR_REPLY;
                 }
                 if (json) {
-                    out.println(Json.write(one.get()));
+                    out.println(JsonText.write(one.get()));
                     return ExitCodes.OK;
                 }
                 list = List.of(one.get());
             } else {
                 list = client.status();
                 if (json) {
-                    out.println(Json.write(list));
+                    out.println(JsonText.write(list));
                     return ExitCodes.OK;
                 }
             }
@@ -64,16 +63,19 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    static void printTable(PrintWriter out, List<HostStatus> list) {
+    /** P50_MS and P99_MS are bucket bounds: the quantile is at most that, more than half of it. */
+    static void printTable(PrintWriter out, List<HostView> list) {
         String fmt = "%-28s %-16s %-8s %-8s %-8s %6s %7s %8s %8s %8s %8s%n";
         out.printf(fmt, "HOST", "LONIDS", "STATE", "MODE", "CONN", "QUEUED", "RETRIES", "REQUESTS",
                 "CON_LOST", "P50_MS", "P99_MS");
-        for (HostStatus s : list) {
+        for (HostView s : list) {
+            HostView.Connections c = s.connections();
             out.printf(fmt, s.name(), String.join(",", s.lonIds()), s.state(),
                     s.keyMode() == null ? "-" : s.keyMode(),
-                    s.active() + "/" + s.idle() + "/" + s.connecting(), s.queued(),
-                    s.retriesLeft() < 0 ? "-" : Integer.toString(s.retriesLeft()), s.requests(),
-                    s.conLost(), millis(s.latencyP50Micros()), millis(s.latencyP99Micros()));
+                    c.active() + "/" + c.idle() + "/" + c.connecting(), c.queued(),
+                    s.retriesLeft() < 0 ? "-" : Integer.toString(s.retriesLeft()), s.counters().requests(),
+                    s.counters().conLost(), millis(s.latency().p50UpperBoundMicros()),
+                    millis(s.latency().p99UpperBoundMicros()));
         }
         out.println("CONN is active/idle/connecting.");
     }

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.loncapa.lonc.client.LoncClient;
 import org.loncapa.lonc.client.Reply;
-import org.loncapa.lonc.client.internal.Json;
 
 /**
  * A small web application on the JDK's built-in HTTP server that answers HTTP requests by calling
@@ -88,7 +87,7 @@ public final class WebAppExample implements AutoCloseable {
 
     private void status(HttpExchange ex) throws IOException {
         try {
-            respond(ex, 200, "application/json", Json.write(lonc.status()) + "\n");
+            respond(ex, 200, "application/json", JsonText.write(lonc.status()) + "\n");
         } catch (IOException e) {
             respond(ex, 503, "text/plain", e.getMessage() + "\n");
         }

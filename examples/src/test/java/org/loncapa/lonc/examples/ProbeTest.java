@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.core.tls.TlsFiles;
 import org.loncapa.lonc.testkit.Fault;

@@ -14,9 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.loncapa.lonc.client.LondHost;
 import org.loncapa.lonc.client.LoncClient;
 import org.loncapa.lonc.client.internal.Json;
-import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.testkit.FakeLond;
 
 /** The web-app example answers HTTP requests by calling FakeLond through a LoncClient. */
@@ -28,7 +28,7 @@ class WebAppExampleTest {
         try (FakeLond lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3")
                         .allowInsecure(true).build().start();
                 LoncClient lonc = LoncClient.builder("msua3")
-                        .host(new RemoteHost("lond.test", List.of("msul1"), "127.0.0.1", lond.port(), false))
+                        .host(new LondHost("lond.test", List.of("msul1"), "127.0.0.1", lond.port(), false))
                         .allowInsecure(true).build();
                 WebAppExample app = new WebAppExample(lonc,
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {

@@ -3,8 +3,6 @@ package org.loncapa.lonc.client;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
-import org.loncapa.lonc.core.HostState;
-import org.loncapa.lonc.core.HostStatus;
 
 /**
  * Whether requests to one host can be expected to work now, for an application's health check
@@ -18,13 +16,13 @@ import org.loncapa.lonc.core.HostStatus;
  * @param state the host's state, or null if unknown
  * @param reason a short sentence for the health report
  */
-public record HostHealth(String host, boolean usable, HostState state, String reason) {
+public record HostHealth(String host, boolean usable, HostView.State state, String reason) {
 
     /** Asks {@code client} about {@code hostOrLonId} (one status snapshot). Never throws for lonc's trouble. */
     public static HostHealth check(LoncClient client, String hostOrLonId) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(hostOrLonId, "hostOrLonId");
-        Optional<HostStatus> s;
+        Optional<HostView> s;
         try {
             s = client.status(hostOrLonId);
         } catch (IOException e) {
@@ -37,9 +35,9 @@ public record HostHealth(String host, boolean usable, HostState state, String re
     }
 
     /** The health that a status snapshot says. */
-    public static HostHealth of(String host, HostStatus s) {
+    public static HostHealth of(String host, HostView s) {
         return switch (s.state()) {
-            case UP -> new HostHealth(host, true, s.state(), "up, " + s.connections() + " connection(s)");
+            case UP -> new HostHealth(host, true, s.state(), "up, " + s.connections().total() + " connection(s)");
             case UNKNOWN -> new HostHealth(host, true, s.state(), "not used yet");
             case FAILING -> new HostHealth(host, true, s.state(), "failing, " + s.retriesLeft()
                     + " retries left before it is marked dead");

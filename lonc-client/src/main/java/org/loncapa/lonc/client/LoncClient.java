@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import org.loncapa.lonc.client.internal.AdminDeferredTransactions;
 import org.loncapa.lonc.client.internal.AdminSocketClient;
@@ -30,15 +31,15 @@ import org.loncapa.lonc.client.internal.CallbackFuture;
 import org.loncapa.lonc.client.internal.DaemonAdmin;
 import org.loncapa.lonc.client.internal.DaemonTransport;
 import org.loncapa.lonc.client.internal.EmbeddedTransport;
+import org.loncapa.lonc.client.internal.HostViews;
 import org.loncapa.lonc.client.internal.LoncExecutors;
 import org.loncapa.lonc.client.internal.RequestCheck;
 import org.loncapa.lonc.client.internal.StoreDeferredTransactions;
 import org.loncapa.lonc.client.internal.Transport;
 import org.loncapa.lonc.core.EngineConfig;
-import org.loncapa.lonc.core.HostStatus;
-import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.internal.protocol.Redaction;
 import org.loncapa.lonc.core.RemoteHost;
-import org.loncapa.lonc.core.RepeatedWarnings;
+import org.loncapa.lonc.core.internal.util.RepeatedWarnings;
 import org.loncapa.lonc.core.Ticker;
 import org.loncapa.lonc.core.config.ConfigException;
 import org.loncapa.lonc.core.config.HostTable;
@@ -48,7 +49,7 @@ import org.loncapa.lonc.core.deferred.PermLog;
 import org.loncapa.lonc.core.deferred.RealStoreIo;
 import org.loncapa.lonc.core.deferred.SaveResult;
 import org.loncapa.lonc.core.deferred.DeferredReplayer;
-import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
 import org.loncapa.lonc.core.tls.TlsConfigException;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.core.tls.TlsFiles;
@@ -130,8 +131,8 @@ public final class LoncClient implements AutoCloseable {
 
     private final Mode mode;
     private final String myLonId;
-    private final List<RemoteHost> hosts;
-    private final Map<String, RemoteHost> hostsByLonId;
+    private final List<LondHost> hosts;
+    private final Map<String, LondHost> hostsByLonId;
     private final Transport transport;
     private final Duration timeout;
     private final Duration drainTimeout;
@@ -152,8 +153,8 @@ public final class LoncClient implements AutoCloseable {
         this.mode = b.mode;
         this.myLonId = b.myLonId;
         this.hosts = List.copyOf(b.hosts);
-        Map<String, RemoteHost> byId = new LinkedHashMap<>();
-        for (RemoteHost h : hosts) {
+        Map<String, LondHost> byId = new LinkedHashMap<>();
+        for (LondHost h : hosts) {
             for (String id : h.lonIds()) {
                 byId.put(id, h);
             }
@@ -193,37 +194,42 @@ public final class LoncClient implements AutoCloseable {
      * <lonTabDir>/hosts.tab}. Settings not in these files keep their defaults and can still be
      * changed on the builder.
      *
-     * @throws ConfigException naming the file (and line) of a missing or broken setting, host
+     * @throws LoncConfigException naming the file (and line) of a missing or broken setting, host
      *     table entry or certificate file
      */
-    public static Builder fromConfig(Path loncapaConf) throws ConfigException {
+    public static Builder fromConfig(Path loncapaConf) throws LoncConfigException {
         return fromConfig(loncapaConf, null);
     }
 
     /**
      * As {@link #fromConfig(Path)} with the host table from {@code hostsTab} ({@code null}:
      * {@code <lonTabDir>/hosts.tab}).
-     */
-    public static Builder fromConfig(Path loncapaConf, Path hostsTab) throws ConfigException {
-        LoncapaConfig conf = LoncapaConfig.load(loncapaConf);
-        return fromConfig(conf, HostTable.parse(hostsTab != null ? hostsTab : conf.hostsTabFile()));
-    }
-
-    /**
-     * A builder from already loaded configuration: hosts from the table ({@link RemoteHost} per
-     * DNS hostname, lond's port from {@code londPort}, the machine of {@code lonHostID} marked as
+     *
+     * <p>What is read: hosts from the table (a {@link LondHost} per DNS hostname, lond's port from {@code londPort}, the machine of {@code lonHostID} marked as
      * this host for local key mode), {@code loncAllowInsecure}, {@code lonVersion}, local-mode
      * key files in {@code lonIDsDir}, ssl key mode when the CA, host certificate and key named by
      * {@code lonCertificateDirectory} and {@code lonnet*} all exist, the daemon's sockets in
      * {@code lonSockDir}, deferred transactions in {@code <lonSockDir>/delayed} with the perm log
      * in {@code <lonDaemons>/logs/lonnet.perm.log}.
      *
-     * @throws ConfigException if the certificate files exist but cannot be used
+     * @throws LoncConfigException naming the file (and line) of a missing or broken setting, host
+     *     table entry or certificate file
      */
-    public static Builder fromConfig(LoncapaConfig conf, HostTable table) throws ConfigException {
-        Builder b = new Builder(conf.lonHostID())
-                .hosts(table.remoteHosts(conf.lonHostID(), conf.londPort(), conf.londPorts()))
-                .allowInsecure(conf.loncAllowInsecure())
+    public static Builder fromConfig(Path loncapaConf, Path hostsTab) throws LoncConfigException {
+        try {
+            LoncapaConfig conf = LoncapaConfig.load(loncapaConf);
+            return fromConfig(conf, HostTable.parse(hostsTab != null ? hostsTab : conf.hostsTabFile()));
+        } catch (ConfigException e) {
+            throw new LoncConfigException(e.getMessage(), e.file().orElse(null), e.line(), e);
+        }
+    }
+
+    private static Builder fromConfig(LoncapaConfig conf, HostTable table) throws ConfigException {
+        Builder b = new Builder(conf.lonHostID());
+        for (RemoteHost h : table.remoteHosts(conf.lonHostID(), conf.londPort(), conf.londPorts())) {
+            b.host(new LondHost(h.name(), h.lonIds(), h.address(), h.port(), h.thisHost()));
+        }
+        b.allowInsecure(conf.loncAllowInsecure())
                 .localKeyDir(conf.lonIDsDir())
                 .lonVersion(conf.lonVersion().orElse(null))
                 .deferredStore(conf.delayedDir(), conf.permLogFile());
@@ -503,7 +509,7 @@ public final class LoncClient implements AutoCloseable {
      * store behind them instead of reaching lond before them.
      */
     private boolean hasBacklog(String lonId) {
-        RemoteHost h = hostsByLonId.get(lonId);
+        LondHost h = hostsByLonId.get(lonId);
         if (h == null) {
             return false;
         }
@@ -550,9 +556,9 @@ public final class LoncClient implements AutoCloseable {
      *
      * @throws IOException if the daemon cannot be asked
      */
-    public List<HostStatus> status() throws IOException {
+    public List<HostView> status() throws IOException {
         checkOpen();
-        return transport.status();
+        return HostViews.of(transport.status());
     }
 
     /**
@@ -560,15 +566,19 @@ public final class LoncClient implements AutoCloseable {
      * IOException} if the daemon cannot be asked); dependent stages run on the callback executor.
      * On a closed client it is failed at once with an {@link IllegalStateException}.
      */
-    public CompletableFuture<List<HostStatus>> statusAsync() {
-        CallbackFuture<List<HostStatus>> out = new CallbackFuture<>(callbackExecutor, null);
+    public CompletableFuture<List<HostView>> statusAsync() {
+        CallbackFuture<List<HostView>> out = new CallbackFuture<>(callbackExecutor, null);
         if (closed) {
             out.completeExceptionally(closedError());
             return out;
         }
         transport.statusAsync().whenComplete((l, e) -> {
             if (e == null) {
-                out.complete(l);
+                try {
+                    out.complete(HostViews.of(l));
+                } catch (RuntimeException bad) {
+                    out.completeExceptionally(bad);
+                }
             } else {
                 out.completeExceptionally(e instanceof java.util.concurrent.CompletionException
                         && e.getCause() != null ? e.getCause() : e);
@@ -602,10 +612,10 @@ public final class LoncClient implements AutoCloseable {
      *
      * @throws IOException if the daemon cannot be asked
      */
-    public Optional<HostStatus> status(String hostOrLonId) throws IOException {
-        RemoteHost byId = hostsByLonId.get(hostOrLonId);
+    public Optional<HostView> status(String hostOrLonId) throws IOException {
+        LondHost byId = hostsByLonId.get(hostOrLonId);
         String name = byId != null ? byId.name() : hostOrLonId;
-        for (HostStatus s : status()) {
+        for (HostView s : status()) {
             if (s.name().equalsIgnoreCase(name)) {
                 return Optional.of(s);
             }
@@ -638,12 +648,12 @@ public final class LoncClient implements AutoCloseable {
     }
 
     /** The remote hosts this client knows, in configuration order. */
-    public List<RemoteHost> hosts() {
+    public List<LondHost> hosts() {
         return hosts;
     }
 
     /** The host that serves {@code lonId}, if it is in the host table. */
-    public Optional<RemoteHost> hostOf(String lonId) {
+    public Optional<LondHost> hostOf(String lonId) {
         return Optional.ofNullable(hostsByLonId.get(lonId));
     }
 
@@ -688,7 +698,7 @@ public final class LoncClient implements AutoCloseable {
      */
     public static final class Builder {
         private final String myLonId;
-        private final List<RemoteHost> hosts = new ArrayList<>();
+        private final List<LondHost> hosts = new ArrayList<>();
         private final EngineConfig.Builder engine;
         private Mode mode = Mode.EMBEDDED;
         private Path socketDir;
@@ -716,13 +726,13 @@ public final class LoncClient implements AutoCloseable {
         }
 
         /** Adds a remote host (its lonIDs, address and port). */
-        public Builder host(RemoteHost host) {
+        public Builder host(LondHost host) {
             hosts.add(Objects.requireNonNull(host, "host"));
             return this;
         }
 
         /** Adds remote hosts. */
-        public Builder hosts(List<RemoteHost> list) {
+        public Builder hosts(List<LondHost> list) {
             list.forEach(this::host);
             return this;
         }
@@ -767,10 +777,33 @@ public final class LoncClient implements AutoCloseable {
             return this;
         }
 
-        /** TLS context for ssl key mode (host certificate, key, LON-CAPA CA); null: no ssl. */
+        /**
+         * TLS context for ssl key mode (host certificate, key, LON-CAPA CA); null: no ssl. {@link
+         * #sslCertificates} builds one from the PEM files.
+         */
         public Builder sslContext(SSLContext ctx) {
             engine.sslContext(ctx);
             return this;
+        }
+
+        /**
+         * ssl key mode from PEM files, as {@link LoncClient#fromConfig} does with those named in
+         * {@code loncapa.conf}: the LON-CAPA CA ({@code loncapaCA.pem} in {@code
+         * lonCertificateDirectory}), this host's certificate ({@code lonhostcert.pem}) and its
+         * private key ({@code lonhostkey.pem}; PKCS#8 or the PKCS#1/SEC1 forms OpenSSL writes). The
+         * files are read now.
+         *
+         * @throws LoncConfigException naming the file that is missing or cannot be used
+         */
+        public Builder sslCertificates(Path caFile, Path certFile, Path keyFile)
+                throws LoncConfigException {
+            TlsFiles files = new TlsFiles(Objects.requireNonNull(caFile, "caFile"),
+                    Objects.requireNonNull(certFile, "certFile"), Objects.requireNonNull(keyFile, "keyFile"));
+            try {
+                return sslContext(TlsContexts.forClient(files));
+            } catch (TlsConfigException e) {
+                throw new LoncConfigException(e.getMessage(), e.file(), 0, e);
+            }
         }
 
         /** Directory of local key mode's one-time key files. Default: java.io.tmpdir. */
@@ -789,8 +822,8 @@ public final class LoncClient implements AutoCloseable {
          * Any other engine setting (pool sizes, engine timeouts, retries, queue bounds, ...), in
          * embedded mode. Example: {@code .engine(e -> e.maxConnectionsPerHost(4))}.
          */
-        public Builder engine(Consumer<EngineConfig.Builder> settings) {
-            settings.accept(engine);
+        public Builder engine(Consumer<EngineSettings> settings) {
+            settings.accept(new EngineSettings(engine));
             return this;
         }
 
@@ -885,11 +918,14 @@ public final class LoncClient implements AutoCloseable {
 
         /**
          * Monotonic time for the engine (timeouts, probes) and the embedded replay (back-off,
-         * rescans, rate). With a fake ticker and a fake {@link #clock}, an application's tests
-         * drive a replay by moving time, without sleeping. Default: the system ticker.
+         * rescans, rate): nanoseconds, of which only differences mean anything, as {@link
+         * System#nanoTime()} (the default). With a fake one (the test kit's {@code FakeTicker}:
+         * {@code .ticker(fake::nanoTime)}) and a fake {@link #clock}, an application's tests drive
+         * a replay by moving time, without sleeping.
          */
-        public Builder ticker(Ticker t) {
-            Objects.requireNonNull(t, "ticker");
+        public Builder ticker(LongSupplier nanoTime) {
+            Objects.requireNonNull(nanoTime, "ticker");
+            Ticker t = nanoTime::getAsLong;
             this.replay = replay.withTicker(t);
             engine.ticker(t);
             return this;
@@ -925,8 +961,8 @@ public final class LoncClient implements AutoCloseable {
             return this;
         }
 
-        private static String hostNameOf(List<RemoteHost> hosts, String lonId) {
-            for (RemoteHost h : hosts) {
+        private static String hostNameOf(List<LondHost> hosts, String lonId) {
+            for (LondHost h : hosts) {
                 if (h.lonIds().contains(lonId)) {
                     return h.name();
                 }
@@ -960,7 +996,11 @@ public final class LoncClient implements AutoCloseable {
             }
             Transport transport;
             if (mode == Mode.EMBEDDED) {
-                EmbeddedTransport et = new EmbeddedTransport(engine.hosts(hosts).build());
+                List<RemoteHost> remote = new ArrayList<>(hosts.size());
+                for (LondHost h : hosts) {
+                    remote.add(new RemoteHost(h.name(), h.lonIds(), h.address(), h.port(), h.thisHost()));
+                }
+                EmbeddedTransport et = new EmbeddedTransport(engine.hosts(remote).build());
                 if (store != null && replayDeferred) {
                     et.replayDeferred(store, permLog, clock, replay);
                 }
@@ -971,7 +1011,7 @@ public final class LoncClient implements AutoCloseable {
                             + " use daemon(Path) or fromConfig");
                 }
                 Map<String, String> names = new LinkedHashMap<>();
-                for (RemoteHost h : hosts) {
+                for (LondHost h : hosts) {
                     for (String id : h.lonIds()) {
                         if (names.putIfAbsent(id, h.name()) != null) {
                             throw new IllegalArgumentException("lonID " + id + " is on two hosts");
@@ -992,7 +1032,7 @@ public final class LoncClient implements AutoCloseable {
             DeferredTransactions deferred;
             if (mode == Mode.DAEMON) {
                 Map<String, String> names = new LinkedHashMap<>();
-                for (RemoteHost h : hosts) {
+                for (LondHost h : hosts) {
                     h.lonIds().forEach(id -> names.put(id, h.name()));
                 }
                 deferred = new AdminDeferredTransactions(admin, names);

@@ -27,8 +27,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.HostStatus;
-import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeDaemonSockets;
 import org.loncapa.lonc.testkit.FakeLond;
@@ -67,7 +65,7 @@ class CallbackThreadsTest {
 
     LoncClient.Builder builder(int port) {
         return LoncClient.builder("msua3")
-                .host(new RemoteHost("s1.example.edu", List.of("msul1"), "127.0.0.1", port, false))
+                .host(new LondHost("s1.example.edu", List.of("msul1"), "127.0.0.1", port, false))
                 .allowInsecure(true)
                 .deferredStore(tmp.resolve("delayed"), tmp.resolve("lonnet.perm.log"));
     }
@@ -167,7 +165,7 @@ class CallbackThreadsTest {
         client.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, client::status);
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-        CompletableFuture<List<HostStatus>> f = client.statusAsync();
+        CompletableFuture<List<HostView>> f = client.statusAsync();
         assertTrue(f.isCompletedExceptionally(), "statusAsync after close must fail at once");
         ExecutionException x = assertThrows(ExecutionException.class, f::get);
         assertInstanceOf(IllegalStateException.class, x.getCause());
@@ -187,7 +185,7 @@ class CallbackThreadsTest {
                 return "late";
             });
             client = LoncClient.builder("msua3")
-                    .host(new RemoteHost("s1.example.edu", List.of("msul1"), "s1.example.edu", 5663,
+                    .host(new LondHost("s1.example.edu", List.of("msul1"), "s1.example.edu", 5663,
                             false))
                     .daemon(sockets).build();
             CompletableFuture<Reply> inFlight = client.send("msul1", "ping", Duration.ofSeconds(30));

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.RemoteHost;
 
 /**
  * The daemon transport against a stand-in for the daemon's UNIX sockets ({@link
@@ -59,9 +58,9 @@ class DaemonModeTest {
 
     LoncClient.Builder builder() {
         return LoncClient.builder("msua3")
-                .host(new RemoteHost("s1.example.edu", List.of("msul1", "msul2"), "s1.example.edu",
+                .host(new LondHost("s1.example.edu", List.of("msul1", "msul2"), "s1.example.edu",
                         5663, false))
-                .host(new RemoteHost("s2.example.edu", List.of("msul3"), "s2.example.edu", 5663,
+                .host(new LondHost("s2.example.edu", List.of("msul3"), "s2.example.edu", 5663,
                         false))
                 .daemon(sockets)
                 .deferredStore(tmp.resolve("delayed"), tmp.resolve("lonnet.perm.log"));
@@ -355,7 +354,7 @@ class DaemonModeTest {
     @Test
     void criticalWithoutAStoreIsAProgrammingError() {
         client = LoncClient.builder("msua3")
-                .host(new RemoteHost("s1.example.edu", List.of("msul1"), "s1.example.edu", 5663,
+                .host(new LondHost("s1.example.edu", List.of("msul1"), "s1.example.edu", 5663,
                         false))
                 .daemon(sockets).build();
         assertThrows(IllegalStateException.class, () -> client.critical("msul1", "put:x"));

@@ -21,10 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.HostState;
-import org.loncapa.lonc.core.HostStatus;
-import org.loncapa.lonc.core.RemoteHost;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.RecordedRequest;
@@ -59,7 +56,7 @@ class EmbeddedModeTest {
 
     LoncClient.Builder builder() {
         return LoncClient.builder("msua3")
-                .host(new RemoteHost("s1.example.edu", List.of("msul1", "msul2"), "127.0.0.1",
+                .host(new LondHost("s1.example.edu", List.of("msul1", "msul2"), "127.0.0.1",
                         lond.port(), false))
                 .allowInsecure(true)
                 .deferredStore(tmp.resolve("delayed"), tmp.resolve("lonnet.perm.log"));
@@ -72,8 +69,8 @@ class EmbeddedModeTest {
         assertEquals(Reply.of("msul1"), client.reply("msul1", "ping"));
         assertEquals(Reply.of("msul2"), client.reply("msul2", "ping"));
         assertEquals("hi", client.send("msul1", "echo:hi").get(10, TimeUnit.SECONDS).line());
-        HostStatus s = client.status("msul2").orElseThrow();
-        assertEquals(HostState.UP, s.state());
+        HostView s = client.status("msul2").orElseThrow();
+        assertEquals(HostView.State.UP, s.state());
         assertEquals("insecure", s.keyMode());
     }
 

@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.core.deferred.DelayedFileName;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.FakeTicker;
@@ -71,10 +70,10 @@ class EmbeddedReplayTest {
                     cmd + "\n", StandardCharsets.UTF_8);
         }
         client = LoncClient.builder("msua3")
-                .host(new RemoteHost("s1.example.edu", List.of("msul1"), "127.0.0.1", lond.port(), false))
+                .host(new LondHost("s1.example.edu", List.of("msul1"), "127.0.0.1", lond.port(), false))
                 .allowInsecure(true)
                 .deferredStore(delayed, tmp.resolve("lonnet.perm.log"))
-                .clock(clock).ticker(ticker)
+                .clock(clock).ticker(ticker::nanoTime)
                 .replayTimings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(5))
                 .build();
         assertEquals(2, client.deferred().flush("msul1").pending(), "the host is down");

@@ -17,8 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.HostStatus;
-import org.loncapa.lonc.core.RemoteHost;
 
 /** Embedded mode where no lond is needed: checks before sending, and a host that is down. */
 @Timeout(30)
@@ -36,7 +34,7 @@ class EmbeddedWithoutLondTest {
 
     LoncClient.Builder builder(int port) {
         return LoncClient.builder("msua3")
-                .host(new RemoteHost("s1.example.edu", List.of("msul1"), "127.0.0.1", port, false))
+                .host(new LondHost("s1.example.edu", List.of("msul1"), "127.0.0.1", port, false))
                 .allowInsecure(true)
                 .deferredStore(tmp.resolve("delayed"), tmp.resolve("lonnet.perm.log"));
     }
@@ -55,9 +53,9 @@ class EmbeddedWithoutLondTest {
                     () -> client.reply("msul1", "x".repeat(LoncClient.DEFAULT_MAX_REQUEST_BYTES)));
             lond.setSoTimeout(200);
             assertThrows(SocketTimeoutException.class, lond::accept, "a connection was made");
-            HostStatus s = client.status("msul1").orElseThrow();
-            assertEquals(0, s.requests());
-            assertEquals(0, s.connections());
+            HostView s = client.status("msul1").orElseThrow();
+            assertEquals(0, s.counters().requests());
+            assertEquals(0, s.connections().total());
         }
     }
 
@@ -103,8 +101,8 @@ class EmbeddedWithoutLondTest {
         b.build().close();
         assertThrows(IllegalStateException.class, b::build);
         assertThrows(IllegalArgumentException.class, () -> LoncClient.builder("a")
-                .host(new RemoteHost("h1", List.of("x"), "h1", 5663, false))
-                .host(new RemoteHost("h2", List.of("x"), "h2", 5663, false)).build());
+                .host(new LondHost("h1", List.of("x"), "h1", 5663, false))
+                .host(new LondHost("h2", List.of("x"), "h2", 5663, false)).build());
         client = LoncClient.builder("a").build();
         assertThrows(IllegalStateException.class, client::deferred);
     }

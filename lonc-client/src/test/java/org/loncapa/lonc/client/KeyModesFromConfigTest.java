@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.config.ConfigException;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.RecordedRequest;
@@ -75,6 +75,27 @@ class KeyModesFromConfigTest {
     }
 
     @Test
+    void sslFromCertificateFilesNamedInCode() throws Exception {
+        TestPki pki = TestPki.create(tmp.resolve("ca"));
+        lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").allowInsecure(false)
+                .ssl(TlsContexts.forServer(pki.issueHost("msul1", tmp.resolve("lond-certs"))))
+                .build().start();
+        var mine = pki.issueHost("msua3", tmp.resolve("certs"));
+        client = LoncClient.builder("msua3")
+                .host(LondHost.of("lond.test", "127.0.0.1", lond.port(), "msul1"))
+                .sslCertificates(mine.caFile(), mine.certFile(), mine.keyFile())
+                .build();
+        assertEquals("pw", client.reply("msul1", "encrypt:echo:pw").line());
+        assertEquals(KeyMode.SSL, lond.takeRequest(WAIT).mode());
+
+        Path bad = Files.writeString(tmp.resolve("broken.pem"), "not a key\n");
+        LoncConfigException e = assertThrows(LoncConfigException.class, () -> LoncClient.builder("msua3")
+                .sslCertificates(mine.caFile(), mine.certFile(), bad));
+        assertEquals(Optional.of(bad), e.file());
+        assertTrue(e.getMessage().contains("broken.pem"), e.getMessage());
+    }
+
+    @Test
     void insecureOnlyWhenAllowed() throws Exception {
         lond = FakeLond.builder().lonIds("msul1").clientLonId("msua3").allowInsecure(true)
                 .build().start();
@@ -111,7 +132,7 @@ class KeyModesFromConfigTest {
         Files.writeString(certs.resolve("lonhostcert.pem"), "not a certificate\n");
         Files.writeString(certs.resolve("lonhostkey.pem"), "not a key\n");
         Path conf = conf("msul1:msu:library:lond.test:127.0.0.1\n", false, certs);
-        ConfigException e = assertThrows(ConfigException.class, () -> LoncClient.fromConfig(conf));
+        LoncConfigException e = assertThrows(LoncConfigException.class, () -> LoncClient.fromConfig(conf));
         assertTrue(e.getMessage().contains("badcerts"), e.getMessage());
     }
 }

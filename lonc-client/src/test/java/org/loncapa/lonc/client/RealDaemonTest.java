@@ -21,8 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.HostState;
-import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.daemon.LoncDaemon;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
@@ -226,14 +224,14 @@ class RealDaemonTest {
     void statusThroughTheAdminSocket() throws Exception {
         client = builder().build();
         assertEquals("msul1", client.reply("msul1", "ping").line());
-        List<HostStatus> all = client.status();
+        List<HostView> all = client.status();
         assertEquals(List.of("me.example.edu", "s1.example.edu", "s3.example.edu"),
-                all.stream().map(HostStatus::name).toList());
-        HostStatus s1 = client.status("msul2").orElseThrow();
+                all.stream().map(HostView::name).toList());
+        HostView s1 = client.status("msul2").orElseThrow();
         assertEquals("s1.example.edu", s1.name());
-        assertEquals(HostState.UP, s1.state());
+        assertEquals(HostView.State.UP, s1.state());
         assertEquals("insecure", s1.keyMode());
         assertEquals(List.of("msul1", "msul2"), s1.lonIds());
-        assertTrue(s1.replies() >= 1);
+        assertTrue(s1.counters().replies() >= 1);
     }
 }

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
-import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
 
 /**
  * Settings of a {@link LoncEngine}. Build with {@link #builder(String)}; every setting has a default

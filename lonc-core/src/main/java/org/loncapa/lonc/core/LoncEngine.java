@@ -12,19 +12,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
-import org.loncapa.lonc.core.pool.HostPool;
-import org.loncapa.lonc.core.pool.PoolSettings;
-import org.loncapa.lonc.core.pool.Transaction;
-import org.loncapa.lonc.core.protocol.LocalKeyFiles;
-import org.loncapa.lonc.core.protocol.RealLocalKeyFiles;
-import org.loncapa.lonc.core.protocol.RequestLine;
-import org.loncapa.lonc.core.reactor.EventLoop;
+import org.loncapa.lonc.core.internal.EngineInternals;
+import org.loncapa.lonc.core.internal.pool.HostPool;
+import org.loncapa.lonc.core.internal.pool.PoolContext;
+import org.loncapa.lonc.core.internal.pool.PoolSettings;
+import org.loncapa.lonc.core.internal.pool.Transaction;
+import org.loncapa.lonc.core.internal.protocol.LocalKeyFiles;
+import org.loncapa.lonc.core.internal.protocol.RealLocalKeyFiles;
+import org.loncapa.lonc.core.internal.protocol.RequestLine;
+import org.loncapa.lonc.core.internal.reactor.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +72,9 @@ public final class LoncEngine implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean shutDown;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
-    private HostPool.HostListener listener = HostPool.HostListener.NONE;
+    private HostListener listener = HostListener.NONE;
+    /** What the pools get of the engine (so none of it is a public method here). */
+    private final PoolContext context = new Context();
     /** What killed the engine thread, or null while it lives. */
     private volatile Throwable deathCause;
 
@@ -131,11 +136,30 @@ public final class LoncEngine implements AutoCloseable {
         return Optional.ofNullable(deathCause);
     }
 
+    static {
+        EngineInternals.install(new EngineInternals.Access() {
+            @Override
+            public EventLoop loop(LoncEngine engine) {
+                return engine.loop;
+            }
+
+            @Override
+            public boolean isClosing(LoncEngine engine) {
+                return engine.closing;
+            }
+
+            @Override
+            public void injectFailure(LoncEngine engine, Error error) {
+                engine.injectFailure(error);
+            }
+        });
+    }
+
     /**
      * Test hook: throws {@code error} on the engine thread, which kills it as any escaping Error
      * would (the daemon then exits; see docs/operations.md).
      */
-    public void injectFailure(Error error) {
+    private void injectFailure(Error error) {
         loop.execute(() -> {
             throw error;
         });
@@ -226,7 +250,7 @@ public final class LoncEngine implements AutoCloseable {
         long now = now();
         long deadline = timeout == null ? Long.MAX_VALUE : now + timeout.toNanos();
         String target = lonId == null || lonId.equals(h.defaultLonId()) ? null : lonId;
-        Transaction t = new Transaction(this, target, command, now, deadline, null);
+        Transaction t = new Transaction(context, target, command, now, deadline, null);
         String name = h.name();
         loop.execute(() -> {
             if (deathCause != null) {
@@ -364,7 +388,7 @@ public final class LoncEngine implements AutoCloseable {
     }
 
     /** Sets the listener told when hosts become ready (deferred replay). */
-    public CompletableFuture<Void> setHostListener(HostPool.HostListener l) {
+    public CompletableFuture<Void> setHostListener(HostListener l) {
         return onLoop(() -> {
             listener = l;
             pools.values().forEach(p -> p.setListener(l));
@@ -450,23 +474,8 @@ public final class LoncEngine implements AutoCloseable {
     // ------------------------------------------------------------------ for the pools (engine thread)
 
     /** Current engine time (nanos). */
-    public long now() {
+    private long now() {
         return config.ticker.nanoTime();
-    }
-
-    /** The event loop; internal. */
-    public EventLoop loop() {
-        return loop;
-    }
-
-    /** Internal: shared read buffer of the engine thread. */
-    public ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    /** Internal. */
-    public SSLContext sslContext() {
-        return config.sslContext;
     }
 
     /** This host's lonID. */
@@ -474,46 +483,8 @@ public final class LoncEngine implements AutoCloseable {
         return config.myLonId;
     }
 
-    /** Internal. */
-    public LocalKeyFiles keyFiles() {
-        return keyFiles;
-    }
-
-    /** Internal. */
-    public SecureRandom random() {
-        return config.random;
-    }
-
-    /** Internal. */
-    public ExecutorService resolver() {
-        return resolver;
-    }
-
-    /** Internal: takes one slot of the total queue bound; false when full. */
-    public boolean reserveQueueSlot() {
-        if (queuedTotal >= config.maxQueuedTotal) {
-            return false;
-        }
-        queuedTotal++;
-        return true;
-    }
-
-    /** Internal. */
-    public void releaseQueueSlot() {
-        queuedTotal--;
-    }
-
-    public boolean isClosing() {
-        return closing;
-    }
-
-    /** Internal: true once shutdown has begun failing what is left. */
-    public boolean isShutDown() {
-        return shutDown;
-    }
-
-    /** Internal: completes the drain when closing and nothing is left in flight. */
-    public void checkDrained() {
+    /** Completes the drain when closing and nothing is left in flight. */
+    private void checkDrained() {
         if (!closing || drained.isDone()) {
             return;
         }
@@ -525,6 +496,78 @@ public final class LoncEngine implements AutoCloseable {
         drained.complete(null);
     }
 
+    /** The engine as its pools see it. */
+    private final class Context implements PoolContext {
+        @Override
+        public long now() {
+            return LoncEngine.this.now();
+        }
+
+        @Override
+        public EventLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public ByteBuffer readBuffer() {
+            return readBuffer;
+        }
+
+        @Override
+        public SSLContext sslContext() {
+            return config.sslContext;
+        }
+
+        @Override
+        public String myLonId() {
+            return config.myLonId;
+        }
+
+        @Override
+        public LocalKeyFiles keyFiles() {
+            return keyFiles;
+        }
+
+        @Override
+        public SecureRandom random() {
+            return config.random;
+        }
+
+        @Override
+        public Executor resolver() {
+            return resolver;
+        }
+
+        @Override
+        public boolean reserveQueueSlot() {
+            if (queuedTotal >= config.maxQueuedTotal) {
+                return false;
+            }
+            queuedTotal++;
+            return true;
+        }
+
+        @Override
+        public void releaseQueueSlot() {
+            queuedTotal--;
+        }
+
+        @Override
+        public boolean isClosing() {
+            return closing;
+        }
+
+        @Override
+        public boolean isShutDown() {
+            return shutDown;
+        }
+
+        @Override
+        public void checkDrained() {
+            LoncEngine.this.checkDrained();
+        }
+    }
+
     private HostPool poolFor(String name) {
         HostPool p = pools.get(name);
         if (p == null) {
@@ -532,7 +575,7 @@ public final class LoncEngine implements AutoCloseable {
             if (h == null) {
                 return null;
             }
-            p = new HostPool(this, h, settings, now());
+            p = new HostPool(context, h, settings, now());
             p.setListener(listener);
             pools.put(name, p);
         }

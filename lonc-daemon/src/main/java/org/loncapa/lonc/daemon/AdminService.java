@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import org.loncapa.lonc.core.internal.EngineInternals;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.deferred.DeferredReplayer;
 import org.loncapa.lonc.daemon.frontend.LineService;
@@ -193,7 +194,8 @@ final class AdminService implements LineService {
                     return done(error("unknown cmd 'test-fail'; known: " + String.join(", ", COMMANDS)));
                 }
                 log.error(Severity.CRITICAL.marker(), "Admin test hook: killing the engine thread on purpose");
-                daemon.engine().injectFailure(new Error("deliberate failure (admin test hook)"));
+                EngineInternals.injectFailure(daemon.engine(),
+                        new Error("deliberate failure (admin test hook)"));
                 return done(ok());
             case "help": {
                 Map<String, Object> m = ok();

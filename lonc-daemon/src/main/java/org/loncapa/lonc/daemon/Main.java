@@ -364,7 +364,7 @@ public final class Main implements Callable<Integer> {
      * Writes each request line to a UNIX socket and reads one reply line per request, over one
      * connection. A missing reply (the daemon closed the connection) ends the list early.
      */
-    static List<String> exchange(Path socket, List<String> requests) throws IOException {
+    public static List<String> exchange(Path socket, List<String> requests) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             StringBuilder all = new StringBuilder();

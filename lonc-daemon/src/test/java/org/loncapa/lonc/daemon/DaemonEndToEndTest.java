@@ -28,7 +28,7 @@ import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.RecordedRequest;
 import org.loncapa.lonc.testkit.TestPki;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 import org.loncapa.lonc.core.tls.TlsContexts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

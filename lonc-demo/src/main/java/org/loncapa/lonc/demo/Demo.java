@@ -2,14 +2,7 @@ package org.loncapa.lonc.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -368,33 +361,8 @@ final class Demo {
         }
     }
 
-    /**
-     * Writes each request line to a UNIX socket and reads one reply line per request, over one
-     * connection, as lonnet does. A missing reply (the daemon closed the connection) ends the list.
-     */
+    /** The daemon's own socket exchange (as lonnet: the lines, then one reply line each). */
     static List<String> exchange(Path socket, List<String> requests) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            StringBuilder all = new StringBuilder();
-            for (String r : requests) {
-                all.append(r).append('\n');
-            }
-            ByteBuffer b = ByteBuffer.wrap(all.toString().getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.shutdownOutput();
-            BufferedReader in = new BufferedReader(new InputStreamReader(
-                    Channels.newInputStream(ch), StandardCharsets.UTF_8));
-            List<String> replies = new ArrayList<>();
-            for (int i = 0; i < requests.size(); i++) {
-                String line = in.readLine();
-                if (line == null) {
-                    break;
-                }
-                replies.add(line);
-            }
-            return replies;
-        }
+        return org.loncapa.lonc.daemon.Main.exchange(socket, requests);
     }
 }

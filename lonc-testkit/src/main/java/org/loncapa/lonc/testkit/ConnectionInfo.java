@@ -2,7 +2,7 @@ package org.loncapa.lonc.testkit;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 
 /**
  * A snapshot of what {@link FakeLond} knows about one accepted connection.

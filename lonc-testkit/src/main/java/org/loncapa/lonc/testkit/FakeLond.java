@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
-import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

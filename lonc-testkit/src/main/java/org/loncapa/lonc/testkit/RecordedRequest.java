@@ -1,6 +1,6 @@
 package org.loncapa.lonc.testkit;
 
-import org.loncapa.lonc.core.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
 
 /**
  * One request that {@link FakeLond} received after the handshake, recorded before it is answered.

@@ -1,5 +1,6 @@
 package org.loncapa.lonc.core;
 
+import org.loncapa.lonc.core.internal.EngineInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -69,7 +70,7 @@ class EngineCloseTest {
 
     private CompletableFuture<Void> closeInBackground() {
         CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> engine.close(LONG_DRAIN));
-        Await.until("engine closing", engine::isClosing);
+        Await.until("engine closing", () -> EngineInternals.isClosing(engine));
         return closed;
     }
 

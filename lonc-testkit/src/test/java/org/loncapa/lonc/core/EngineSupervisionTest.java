@@ -1,5 +1,6 @@
 package org.loncapa.lonc.core;
 
+import org.loncapa.lonc.core.internal.EngineInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,7 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.loncapa.lonc.core.pool.Transaction;
+import org.loncapa.lonc.core.internal.pool.Transaction;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.FakeTicker;
 import org.loncapa.lonc.testkit.RecordedRequest;
@@ -70,7 +71,7 @@ class EngineSupervisionTest {
         CompletableFuture<String> queued = engine.submit("msul1", "hold:b");
         awaitCommand("hold:a");
         Error boom = new Error("deliberate failure (test hook)");
-        engine.injectFailure(boom);
+        EngineInternals.injectFailure(engine, boom);
         // without the fix these waited for lond (held for 30 s) and the queued one for ever
         assertEquals(ReplyTokens.CON_LOST, inFlight.get(5, TimeUnit.SECONDS));
         assertEquals(ReplyTokens.CON_LOST, queued.get(5, TimeUnit.SECONDS));

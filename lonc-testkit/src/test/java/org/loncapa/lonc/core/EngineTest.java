@@ -1,5 +1,6 @@
 package org.loncapa.lonc.core;
 
+import org.loncapa.lonc.core.internal.EngineInternals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -440,7 +441,7 @@ class EngineTest {
         CompletableFuture<String> held = engine.submit("msul1", "hold:d");
         awaitStatus("held", x -> x.active() == 1);
         CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> engine.close(Duration.ofSeconds(20)));
-        Await.until("engine refuses new work", () -> engine.isClosing());
+        Await.until("engine refuses new work", () -> EngineInternals.isClosing(engine));
         assertEquals(ReplyTokens.CON_LOST, get(engine.submit("msul1", "ping")));
         holds.release("d");
         assertEquals("done:d", get(held), "in-flight work finishes during the drain");
@@ -525,8 +526,8 @@ class EngineTest {
         CompletableFuture<Void> closedInCallback = engine.submit("msul1", "ping")
                 .thenAccept(r -> engine.close(Duration.ofSeconds(5)));
         closedInCallback.get(10, TimeUnit.SECONDS);
-        engine.loop().terminated().get(20, TimeUnit.SECONDS);
-        assertTrue(engine.isClosing());
+        EngineInternals.loop(engine).terminated().get(20, TimeUnit.SECONDS);
+        assertTrue(EngineInternals.isClosing(engine));
         Await.until("connections closed", () -> lond.openConnections() == 0);
         engine = null;
     }

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.loncapa.lonc.core.pool.HostPool;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.FakeTicker;
@@ -45,9 +44,9 @@ class HandlerFailureTest {
                 .tickInterval(Duration.ofHours(1)).build());
         AtomicInteger readyCalls = new AtomicInteger();
         // the listener runs inside the connection's onReady; its first call throws
-        engine.setHostListener(new HostPool.HostListener() {
+        engine.setHostListener(new HostListener() {
             @Override
-            public void hostReady(HostPool pool, long now) {
+            public void hostReady(String host, long now) {
                 if (readyCalls.incrementAndGet() == 1) {
                     throw new IllegalStateException("listener bug");
                 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.loncapa.lonc.core.protocol.EncFrame;
-import org.loncapa.lonc.core.protocol.KeyMode;
-import org.loncapa.lonc.core.protocol.SessionKeys;
+import org.loncapa.lonc.core.internal.protocol.EncFrame;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.SessionKeys;
 
 /** The server side of the three key modes and their fallbacks (protocol.md §2). */
 @Timeout(30)

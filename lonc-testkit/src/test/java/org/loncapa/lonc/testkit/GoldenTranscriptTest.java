@@ -25,10 +25,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.loncapa.lonc.core.protocol.KeyMode;
-import org.loncapa.lonc.core.protocol.LocalKeyFiles;
-import org.loncapa.lonc.core.protocol.LondSession;
-import org.loncapa.lonc.core.protocol.SessionAction;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.LocalKeyFiles;
+import org.loncapa.lonc.core.internal.protocol.LondSession;
+import org.loncapa.lonc.core.internal.protocol.SessionAction;
 
 /**
  * Golden byte transcripts (src/test/resources/golden/*.txt) of a complete handshake and encrypted

@@ -26,13 +26,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.loncapa.lonc.core.protocol.FailureKind;
-import org.loncapa.lonc.core.protocol.KeyMode;
-import org.loncapa.lonc.core.protocol.LineReader;
-import org.loncapa.lonc.core.protocol.LondSession;
+import org.loncapa.lonc.core.internal.protocol.FailureKind;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LondSession;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
-import org.loncapa.lonc.core.protocol.RealLocalKeyFiles;
-import org.loncapa.lonc.core.protocol.SessionAction;
+import org.loncapa.lonc.core.internal.protocol.RealLocalKeyFiles;
+import org.loncapa.lonc.core.internal.protocol.SessionAction;
 
 /**
  * lonc-core's client state machine ({@link LondSession}) against FakeLond, through a minimal

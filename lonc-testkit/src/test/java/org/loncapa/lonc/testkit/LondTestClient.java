@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import org.loncapa.lonc.core.protocol.EncFrame;
-import org.loncapa.lonc.core.protocol.IdeaCipher;
+import org.loncapa.lonc.core.internal.protocol.EncFrame;
+import org.loncapa.lonc.core.internal.protocol.IdeaCipher;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
-import org.loncapa.lonc.core.protocol.SessionKeys;
+import org.loncapa.lonc.core.internal.protocol.SessionKeys;
 
 /**
  * A deliberately simple blocking lond client for tests: unbuffered byte-at-a-time reads (so that

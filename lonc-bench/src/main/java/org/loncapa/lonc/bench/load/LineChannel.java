@@ -10,7 +10,7 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
 
 /**
  * A blocking, line-oriented client connection over TCP or a UNIX socket: write a line, read a line.

@@ -7,9 +7,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.loncapa.lonc.core.protocol.KeyMode;
-import org.loncapa.lonc.core.protocol.LondSession;
-import org.loncapa.lonc.core.protocol.SessionAction;
+import org.loncapa.lonc.core.internal.protocol.KeyMode;
+import org.loncapa.lonc.core.internal.protocol.LondSession;
+import org.loncapa.lonc.core.internal.protocol.SessionAction;
 
 /**
  * A blocking lond client for the baselines: one TCP connection driven by lonc-core's own

@@ -16,12 +16,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.loncapa.lonc.core.internal.EngineInternals;
 import org.loncapa.lonc.core.EngineConfig;
 import org.loncapa.lonc.core.LoncEngine;
 import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.core.ReplyTokens;
-import org.loncapa.lonc.core.protocol.LineReader;
-import org.loncapa.lonc.core.reactor.EventLoop;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
+import org.loncapa.lonc.core.internal.reactor.EventLoop;
 
 /**
  * A minimal UNIX-socket front end over {@link LoncEngine}, for comparison with the daemon: one
@@ -51,7 +52,7 @@ public final class ReferenceRelay implements AutoCloseable {
         this.ownLoop = separateFrontEndThread;
         this.loop = separateFrontEndThread
                 ? new EventLoop("relay-frontend", TimeUnit.SECONDS.toNanos(1), () -> { })
-                : engine.loop();
+                : EngineInternals.loop(engine);
         if (ownLoop) {
             loop.start();
         }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.loncapa.lonc.core.EngineConfig;
 import org.loncapa.lonc.core.LoncEngine;
 import org.loncapa.lonc.core.RemoteHost;
-import org.loncapa.lonc.core.reactor.EventLoop;
+import org.loncapa.lonc.core.internal.reactor.EventLoop;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,9 +1,9 @@
 package org.loncapa.lonc.bench.micro;
 
 import java.util.concurrent.TimeUnit;
-import org.loncapa.lonc.core.protocol.EncFrame;
-import org.loncapa.lonc.core.protocol.IdeaCipher;
-import org.loncapa.lonc.core.protocol.SessionKeys;
+import org.loncapa.lonc.core.internal.protocol.EncFrame;
+import org.loncapa.lonc.core.internal.protocol.IdeaCipher;
+import org.loncapa.lonc.core.internal.protocol.SessionKeys;
 import org.bouncycastle.crypto.engines.IDEAEngine;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package org.loncapa.lonc.bench.micro;
 
 import java.util.concurrent.TimeUnit;
-import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

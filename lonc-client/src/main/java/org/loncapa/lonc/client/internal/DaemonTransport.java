@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.loncapa.lonc.core.RepeatedWarnings;
+import org.loncapa.lonc.core.internal.util.RepeatedWarnings;
 import org.loncapa.lonc.core.HostStatus;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.protocol.WireText;

@@ -16,7 +16,7 @@ import org.loncapa.lonc.client.DeferredItem;
 import org.loncapa.lonc.client.DeferredTransactions;
 import org.loncapa.lonc.client.FlushResult;
 import org.loncapa.lonc.client.Reply;
-import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.internal.protocol.Redaction;
 import org.loncapa.lonc.core.deferred.DeferredEntry;
 import org.loncapa.lonc.core.deferred.DeferredReplayer;
 import org.loncapa.lonc.core.deferred.DeferredStore;

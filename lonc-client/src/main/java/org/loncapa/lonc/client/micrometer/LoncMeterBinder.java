@@ -14,10 +14,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
+import org.loncapa.lonc.client.HostView;
 import org.loncapa.lonc.client.LoncClient;
-import org.loncapa.lonc.core.HostState;
-import org.loncapa.lonc.core.HostStatus;
-import org.loncapa.lonc.core.ReplyTokens;
+import org.loncapa.lonc.client.Reply;
 
 /**
  * Registers a {@link LoncClient}'s per-host numbers with an application's Micrometer registry,
@@ -46,8 +45,15 @@ public final class LoncMeterBinder implements MeterBinder {
     private final LoncClient client;
     private final long maxAgeNanos;
     private final LongSupplier nanoTime;
-    private List<HostStatus> snapshot;
-    private java.util.Map<String, HostStatus> byName = java.util.Map.of();
+    /** The kinds of lond's refusals, as tagged, and how to read each from a snapshot. */
+    private static final List<java.util.Map.Entry<String, ToDoubleFunction<HostView>>> REFUSALS = List.of(
+            java.util.Map.entry(Reply.Kind.REFUSED.token(), x -> x.counters().refused()),
+            java.util.Map.entry(Reply.Kind.REJECTED.token(), x -> x.counters().rejected()),
+            java.util.Map.entry(Reply.Kind.UNKNOWN_CMD.token(), x -> x.counters().unknownCmd()),
+            java.util.Map.entry(Reply.Kind.UNABLE_TO_SET.token(), x -> x.counters().unableToSet()));
+
+    private List<HostView> snapshot;
+    private java.util.Map<String, HostView> byName = java.util.Map.of();
     private long takenAt;
 
     /** A binder whose snapshot is at most one second old, on {@link System#nanoTime()}. */
@@ -67,41 +73,44 @@ public final class LoncMeterBinder implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        for (HostStatus s : snapshot()) {
+        for (HostView s : snapshot()) {
             String host = s.name();
             Tags t = Tags.of("host", host);
-            counter(registry, "lonc.requests", t, "Requests submitted to the host.", host, HostStatus::requests);
+            counter(registry, "lonc.requests", t, "Requests submitted to the host.", host,
+                    x -> x.counters().requests());
             counter(registry, "lonc.timeouts", t, "Transactions that timed out (also counted as con_lost).",
-                    host, HostStatus::timeouts);
-            counter(registry, "lonc.connection.opens", t, "lond connections started.", host, HostStatus::opens);
+                    host, x -> x.counters().timeouts());
+            counter(registry, "lonc.connection.opens", t, "lond connections started.", host,
+                    x -> x.counters().opens());
             counter(registry, "lonc.connection.failures", t, "lond connection failures counted against the retries.",
-                    host, HostStatus::failures);
+                    host, x -> x.counters().failures());
             counter(registry, "lonc.replies", t.and("kind", "answer"), "Requests completed, by the kind of reply.",
-                    host, x -> x.replies() - refusals(x));
-            for (int i = 0; i < HostStatus.LOND_ERROR_WORDS.size(); i++) {
-                int k = i;
-                counter(registry, "lonc.replies", t.and("kind", HostStatus.LOND_ERROR_WORDS.get(i)),
-                        "Requests completed, by the kind of reply.", host, x -> x.londErrors(k));
+                    host, x -> x.counters().answers());
+            for (java.util.Map.Entry<String, ToDoubleFunction<HostView>> r : REFUSALS) {
+                counter(registry, "lonc.replies", t.and("kind", r.getKey()),
+                        "Requests completed, by the kind of reply.", host, r.getValue());
             }
-            counter(registry, "lonc.replies", t.and("kind", ReplyTokens.CON_LOST),
-                    "Requests completed, by the kind of reply.", host, HostStatus::conLost);
-            counter(registry, "lonc.replies", t.and("kind", ReplyTokens.CON_BUSY),
-                    "Requests completed, by the kind of reply.", host, HostStatus::busy);
-            for (HostState st : HostState.values()) {
+            counter(registry, "lonc.replies", t.and("kind", Reply.Kind.CON_LOST.token()),
+                    "Requests completed, by the kind of reply.", host, x -> x.counters().conLost());
+            counter(registry, "lonc.replies", t.and("kind", Reply.Kind.CON_BUSY.token()),
+                    "Requests completed, by the kind of reply.", host, x -> x.counters().busy());
+            for (HostView.State st : HostView.State.values()) {
                 gauge(registry, "lonc.host.state", t.and("state", st.name().toLowerCase(Locale.ROOT)),
                         "1 for the host's current state, 0 for the others.", host, x -> x.state() == st ? 1 : 0);
             }
             gauge(registry, "lonc.retries.left", t, "Connection failures left before the host is marked dead.",
                     host, x -> Math.max(0, x.retriesLeft()));
-            gauge(registry, "lonc.queue.length", t, "Requests waiting for a connection.", host, HostStatus::queued);
+            gauge(registry, "lonc.queue.length", t, "Requests waiting for a connection.", host,
+                    x -> x.connections().queued());
             gauge(registry, "lonc.connections", t.and("phase", "active"), "lond connections open, by phase.",
-                    host, HostStatus::active);
+                    host, x -> x.connections().active());
             gauge(registry, "lonc.connections", t.and("phase", "idle"), "lond connections open, by phase.",
-                    host, HostStatus::idle);
+                    host, x -> x.connections().idle());
             gauge(registry, "lonc.connections", t.and("phase", "connecting"), "lond connections open, by phase.",
-                    host, HostStatus::connecting);
+                    host, x -> x.connections().connecting());
             FunctionTimer.builder("lonc.request.latency", this,
-                            b -> count(b.host(host)), b -> b.host(host) == null ? 0 : b.host(host).latencySumMicros(),
+                            b -> count(b.host(host)),
+                            b -> b.host(host) == null ? 0 : b.host(host).latency().sumMicros(),
                             TimeUnit.MICROSECONDS)
                     .tags(t).description("Reply latency from submission (queue wait included) to lond's reply.")
                     .register(registry);
@@ -109,51 +118,36 @@ public final class LoncMeterBinder implements MeterBinder {
     }
 
     private void counter(MeterRegistry r, String name, Tags tags, String help, String host,
-            ToDoubleFunction<HostStatus> f) {
+            ToDoubleFunction<HostView> f) {
         FunctionCounter.builder(name, this, b -> read(b.host(host), f)).tags(tags).description(help).register(r);
     }
 
     private void gauge(MeterRegistry r, String name, Tags tags, String help, String host,
-            ToDoubleFunction<HostStatus> f) {
+            ToDoubleFunction<HostView> f) {
         Gauge.builder(name, this, b -> read(b.host(host), f)).tags(tags).description(help).register(r);
     }
 
-    private static double read(HostStatus s, ToDoubleFunction<HostStatus> f) {
+    private static double read(HostView s, ToDoubleFunction<HostView> f) {
         return s == null ? Double.NaN : f.applyAsDouble(s);
     }
 
-    private static long count(HostStatus s) {
-        if (s == null || s.latencyBuckets() == null) {
-            return 0;
-        }
-        long n = 0;
-        for (long c : s.latencyBuckets()) {
-            n += c;
-        }
-        return n;
+    private static long count(HostView s) {
+        return s == null ? 0 : s.latency().count();
     }
 
-    private static long refusals(HostStatus s) {
-        long n = 0;
-        for (int i = 0; i < HostStatus.LOND_ERROR_WORDS.size(); i++) {
-            n += s.londErrors(i);
-        }
-        return n;
-    }
-
-    private synchronized HostStatus host(String name) {
+    private synchronized HostView host(String name) {
         snapshot();
         return byName.get(name);
     }
 
     /** The current snapshot, taken again when older than maxAge. */
-    synchronized List<HostStatus> snapshot() {
+    synchronized List<HostView> snapshot() {
         long now = nanoTime.getAsLong();
         if (snapshot == null || now - takenAt >= maxAgeNanos) {
             try {
                 snapshot = client.status();
-                java.util.Map<String, HostStatus> m = new java.util.HashMap<>();
-                for (HostStatus s : snapshot) {
+                java.util.Map<String, HostView> m = new java.util.HashMap<>();
+                for (HostView s : snapshot) {
                     m.put(s.name(), s);
                 }
                 byName = m;

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.loncapa.lonc.client.HostHealth;
+import org.loncapa.lonc.client.HostView;
+import org.loncapa.lonc.client.LondHost;
 import org.loncapa.lonc.client.LoncClient;
 import org.loncapa.lonc.client.Reply;
-import org.loncapa.lonc.core.HostState;
-import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.OpenMetricsReader;
 import org.loncapa.lonc.testkit.Response;
@@ -55,8 +55,8 @@ class LoncMeterBinderTest {
             closedPort = s.getLocalPort(); // nothing listens there once closed
         }
         client = LoncClient.builder("msua3")
-                .host(new RemoteHost(UP_HOST, List.of("msul1"), "127.0.0.1", lond.port(), false))
-                .host(new RemoteHost(DOWN_HOST, List.of("msud1"), "127.0.0.1", closedPort, false))
+                .host(new LondHost(UP_HOST, List.of("msul1"), "127.0.0.1", lond.port(), false))
+                .host(new LondHost(DOWN_HOST, List.of("msud1"), "127.0.0.1", closedPort, false))
                 .allowInsecure(true)
                 .engine(e -> e.retries(1))
                 .build();
@@ -105,13 +105,13 @@ class LoncMeterBinderTest {
         start();
         HostHealth fresh = HostHealth.check(client, "msul1");
         assertTrue(fresh.usable(), fresh.toString());
-        assertEquals(HostState.UNKNOWN, fresh.state());
+        assertEquals(HostView.State.UNKNOWN, fresh.state());
         assertEquals(Reply.of("msul1"), client.reply("msul1", "ping"));
         assertTrue(HostHealth.check(client, UP_HOST).usable());
         assertEquals(Reply.Kind.CON_LOST, client.reply("msud1", "ping").kind());
         HostHealth dead = HostHealth.check(client, "msud1");
         assertFalse(dead.usable(), dead.toString());
-        assertEquals(HostState.DEAD, dead.state());
+        assertEquals(HostView.State.DEAD, dead.state());
         assertTrue(dead.reason().startsWith("marked dead"), dead.reason());
         HostHealth unknown = HostHealth.check(client, "nosuch");
         assertFalse(unknown.usable());

@@ -22,13 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.loncapa.lonc.core.HostListener;
 import org.loncapa.lonc.core.LoncEngine;
-import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.internal.protocol.Redaction;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.loncapa.lonc.core.RemoteHost;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.Ticker;
-import org.loncapa.lonc.core.pool.HostPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Threads.</b> All file I/O runs on one worker thread of this class, never on the engine
  * thread; the per-host lines are owned by that worker. Public methods may be called from any thread.
  */
-public final class DeferredReplayer implements HostPool.HostListener, AutoCloseable {
+public final class DeferredReplayer implements HostListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeferredReplayer.class);
 
     /** How long a flush waits for the host's eligible files before it reports what is left. */
@@ -210,8 +210,8 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
         this.clock = clock;
         this.settings = settings;
         // a failing task must not leave a silently dead replayer behind (supervision)
-        org.loncapa.lonc.core.reactor.SupervisedScheduler w =
-                new org.loncapa.lonc.core.reactor.SupervisedScheduler("lonc-deferred");
+        org.loncapa.lonc.core.internal.reactor.SupervisedScheduler w =
+                new org.loncapa.lonc.core.internal.reactor.SupervisedScheduler("lonc-deferred");
         // wake-up timers are dropped at close, not waited for; cancelled ones do not pile up
         w.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         w.setRemoveOnCancelPolicy(true);
@@ -250,21 +250,21 @@ public final class DeferredReplayer implements HostPool.HostListener, AutoClosea
     // ------------------------------------------------------------------ engine callbacks
 
     @Override
-    public void hostReady(HostPool pool, long now) {
-        wake(pool.name());
+    public void hostReady(String host, long now) {
+        wake(host);
     }
 
     @Override
-    public void hostReachable(HostPool pool, long now) {
+    public void hostReachable(String host, long now) {
         // every reply passes here: only a stopped line is worth waking
-        if (stalled.contains(pool.name())) {
-            wake(pool.name());
+        if (stalled.contains(host)) {
+            wake(host);
         }
     }
 
     @Override
-    public void hostTick(HostPool pool, long now) {
-        post(pool.name());
+    public void hostTick(String host, long now) {
+        post(host);
     }
 
     /** A sign of life: end the host's back-off and look at its files again now. */

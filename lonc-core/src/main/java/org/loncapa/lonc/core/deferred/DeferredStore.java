@@ -25,7 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.internal.protocol.Redaction;
 import org.loncapa.lonc.core.protocol.WireText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,7 +3,7 @@ package org.loncapa.lonc.core.deferred;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
-import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.internal.protocol.Redaction;
 
 /**
  * The name of one delayed (critical) transaction file, as lonnet's {@code critical()} writes it

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Objects;
-import org.loncapa.lonc.core.Redaction;
+import org.loncapa.lonc.core.internal.protocol.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

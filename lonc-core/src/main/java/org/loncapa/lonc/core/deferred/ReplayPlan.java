@@ -42,7 +42,7 @@ import java.util.Set;
  * compared by subtraction, so ticker wrap-around is harmless. Entries are identified by their
  * {@link DeferredEntry#path() path}. Arguments are non-null.
  */
-public final class ReplayPlan {
+final class ReplayPlan {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 

@@ -1,7 +1,8 @@
 /**
  * TLS for lond's {@code ssl} key mode (protocol.md §2.3): loading LON-CAPA's PEM certificate and
- * key files into {@link javax.net.ssl.SSLContext}s, and a sans-I/O driver for the short TLS phase
- * that carries the IDEA session key over an otherwise plain-text TCP connection.
+ * key files into {@link javax.net.ssl.SSLContext}s. The sans-I/O driver for the short TLS phase that
+ * carries the IDEA session key over an otherwise plain-text TCP connection is engine machinery, in
+ * {@code org.loncapa.lonc.core.internal.tls}.
  *
  * <p>The sequence on the wire is: {@code init:ssl...\n} and {@code ok:ssl\n} in plain text, then a
  * TLS handshake on the same socket (lond is the TLS server, lonc the client, both present
@@ -14,7 +15,7 @@
  *   <li>{@link org.loncapa.lonc.core.tls.TlsContexts}: PEM files to {@code SSLContext} and
  *       configured {@code SSLEngine}s; protocol versions and the (off by default) peer-name check
  *       are decided there and nowhere else.
- *   <li>{@link org.loncapa.lonc.core.tls.TlsHandshake}: drives one {@code SSLEngine} through
+ *   <li>{@code internal.tls.TlsHandshake} (internal): drives one {@code SSLEngine} through
  *       handshake, one line and hand-back, with bytes in and bytes out (no sockets, no threads,
  *       no clock).
  * </ul>

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.Ticker;
-import org.loncapa.lonc.core.protocol.LineReader;
+import org.loncapa.lonc.core.internal.protocol.LineReader;
 import org.loncapa.lonc.core.protocol.ProtocolChoices;
 import org.loncapa.lonc.core.protocol.WireText;
-import org.loncapa.lonc.core.reactor.EventLoop;
+import org.loncapa.lonc.core.internal.reactor.EventLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

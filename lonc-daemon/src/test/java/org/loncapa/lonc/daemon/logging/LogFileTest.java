@@ -66,7 +66,7 @@ class LogFileTest {
         file = new LogFile(dir.resolve("lonc.log"), 1, CLOCK);
         file.setHosts(Set.of("h1"));
         LoncLog.install(file);
-        Logger log = LoggerFactory.getLogger("org.loncapa.lonc.core.pool.HostPool");
+        Logger log = LoggerFactory.getLogger("org.loncapa.lonc.core.internal.pool.HostPool");
         log.error("Host marked DEAD {} (last failure: {})", "h1", "refused");
         log.warn("Failing transaction {} on {} #{}: {}", "put", "h1", 3, "eof");
         log.info("Connection {} to {} now ready", 1, "h1");

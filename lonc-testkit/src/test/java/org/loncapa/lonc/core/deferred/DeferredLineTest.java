@@ -191,15 +191,19 @@ class DeferredLineTest {
         start(lond(r -> r.command().equals("put:msu:k3") && k3.incrementAndGet() == 1
                 ? Response.disconnect() : null), new RealStoreIo());
         engine.submit("msul1", "ping").get(10, TimeUnit.SECONDS);
-        Await.until("k3 failed, the line stopped", Duration.ofSeconds(10), () -> {
+        // the line stops behind k3 (or, on a slow machine, has already retried it after some
+        // other sign of life: then the retry is what this waits for)
+        Await.until("k3 failed, the line stopped", Duration.ofSeconds(30), () -> {
             DeferredReplayer.Progress p = replayer.progress(HOST).join();
-            return k3.get() == 1 && p.inFlight() == 0 && p.pending() == 4;
+            return k3.get() >= 1 && p.inFlight() == 0 && (p.pending() == 4 || k3.get() >= 2);
         });
-        assertEquals(keys(1, 2), List.copyOf(puts), "nothing overtakes the failed k3");
+        if (k3.get() == 1) {
+            assertEquals(keys(1, 2), List.copyOf(puts), "nothing overtakes the failed k3");
+        }
         // a live request answered: a sign the host is reachable, which ends the back-off at once
         // (no fake time passes)
         assertEquals("msul1", engine.submit("msul1", "ping").get(10, TimeUnit.SECONDS));
-        Await.until("all delivered", Duration.ofSeconds(20), () -> filesLeft() == 0);
+        Await.until("all delivered", Duration.ofSeconds(30), () -> filesLeft() == 0);
         assertEquals(keys(1, 6), List.copyOf(puts), "nothing overtook the failed k3");
         assertEquals(2, k3.get(), "k3 sent twice: once lost, once answered");
     }
@@ -308,39 +312,8 @@ class DeferredLineTest {
     }
 
     /** Real I/O whose deletes fail while {@link #failing} is set (as on a read-only remount). */
-    static final class FailingDeletes implements StoreIo {
+    static final class FailingDeletes extends ForwardingStoreIo {
         final AtomicBoolean failing = new AtomicBoolean();
-        private final RealStoreIo real = new RealStoreIo();
-
-        @Override
-        public void createDirectories(Path d, Set<PosixFilePermission> permissions) throws IOException {
-            real.createDirectories(d, permissions);
-        }
-
-        @Override
-        public void writeNewAndSync(Path file, byte[] content) throws IOException {
-            real.writeNewAndSync(file, content);
-        }
-
-        @Override
-        public void moveAtomically(Path source, Path target) throws IOException {
-            real.moveAtomically(source, target);
-        }
-
-        @Override
-        public void syncDirectory(Path d) throws IOException {
-            real.syncDirectory(d);
-        }
-
-        @Override
-        public byte[] readPrefix(Path file, int maxBytes) throws IOException {
-            return real.readPrefix(file, maxBytes);
-        }
-
-        @Override
-        public boolean exists(Path path) {
-            return real.exists(path);
-        }
 
         @Override
         public boolean deleteIfExists(Path file) throws IOException {
@@ -348,17 +321,7 @@ class DeferredLineTest {
                 throw new java.nio.file.FileSystemException(file.toString(), null,
                         "Read-only file system");
             }
-            return real.deleteIfExists(file);
-        }
-
-        @Override
-        public List<DirEntry> list(Path d) throws IOException {
-            return real.list(d);
-        }
-
-        @Override
-        public Instant lastModified(Path file) throws IOException {
-            return real.lastModified(file);
+            return super.deleteIfExists(file);
         }
     }
 }

@@ -2,57 +2,11 @@ package org.loncapa.lonc.core.deferred;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Instant;
-import java.util.List;
-import java.util.Set;
 
-/** A real store whose writes fail as on a full disk (tests run as root, so chmod cannot do this). */
-final class DiskFullStoreIo implements StoreIo {
-    private final RealStoreIo real = new RealStoreIo();
-
-    @Override
-    public void createDirectories(Path dir, Set<PosixFilePermission> permissions) throws IOException {
-        real.createDirectories(dir, permissions);
-    }
-
+/** A real store whose writes fail as on a full disk. */
+final class DiskFullStoreIo extends ForwardingStoreIo {
     @Override
     public void writeNewAndSync(Path file, byte[] content) throws IOException {
         throw new IOException("No space left on device");
-    }
-
-    @Override
-    public void moveAtomically(Path source, Path target) throws IOException {
-        real.moveAtomically(source, target);
-    }
-
-    @Override
-    public void syncDirectory(Path dir) throws IOException {
-        real.syncDirectory(dir);
-    }
-
-    @Override
-    public byte[] readPrefix(Path file, int maxBytes) throws IOException {
-        return real.readPrefix(file, maxBytes);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-        return real.exists(path);
-    }
-
-    @Override
-    public boolean deleteIfExists(Path file) throws IOException {
-        return real.deleteIfExists(file);
-    }
-
-    @Override
-    public List<DirEntry> list(Path dir) throws IOException {
-        return real.list(dir);
-    }
-
-    @Override
-    public Instant lastModified(Path file) throws IOException {
-        return real.lastModified(file);
     }
 }

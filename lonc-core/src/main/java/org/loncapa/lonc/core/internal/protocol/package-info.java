@@ -1,0 +1,8 @@
+/**
+ * The lonc/lond protocol as a pure state machine (lines in, actions out), its ciphers, framing and key derivation.
+ *
+ * <p>Internal: part of the engine's machinery, public only so that lonc's own packages and modules
+ * (daemon, test kit, bench, demo) can use it; no compatibility promise. Applications use the API
+ * packages ({@code org.loncapa.lonc.core} and its subpackages outside {@code internal}).
+ */
+package org.loncapa.lonc.core.internal.protocol;
