@@ -33,6 +33,7 @@ import org.loncapa.lonc.core.deferred.DeferredReplayer;
 import org.loncapa.lonc.core.deferred.DeferredStore;
 import org.loncapa.lonc.core.deferred.PermLog;
 import org.loncapa.lonc.core.deferred.RealStoreIo;
+import org.loncapa.lonc.core.internal.EngineInternals;
 import org.loncapa.lonc.daemon.frontend.AccessPolicy;
 import org.loncapa.lonc.daemon.frontend.FrontEnd;
 import org.loncapa.lonc.daemon.frontend.SocketFiles;
@@ -328,7 +329,7 @@ public final class LoncDaemon implements AutoCloseable {
             deferred = DeferredReplayer.attach(engine, store, permLog, clock, replaySettings(settings));
             // the clients' sockets share the engine's loop: no request crosses a thread inside lonc
             frontEnd = new FrontEnd(accessPolicy(settings), limits(settings), this::tick, Ticker.system(),
-                    engine.loop());
+                    EngineInternals.loop(engine));
             frontEnd.start();
             if (frontEnd.peerCredentialsMethod().equals("numeric")) {
                 log.info(Severity.INFO.marker(), "Client credentials: numeric SO_PEERCRED, names cached per uid");

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.loncapa.lonc.core.reactor.EventLoop;
+import org.loncapa.lonc.core.internal.reactor.EventLoop;
 import org.loncapa.lonc.daemon.TestClient;
 import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeTicker;
