@@ -252,7 +252,7 @@ public final class LoncEngine implements AutoCloseable {
         String target = lonId == null || lonId.equals(h.defaultLonId()) ? null : lonId;
         Transaction t = new Transaction(context, target, command, now, deadline, null);
         String name = h.name();
-        loop.execute(() -> {
+        boolean posted = loop.execute(() -> {
             if (deathCause != null) {
                 t.future().completeExceptionally(new EngineDiedException(deathCause));
                 return;
@@ -264,6 +264,11 @@ public final class LoncEngine implements AutoCloseable {
                 p.submit(t, now());
             }
         });
+        if (!posted && deathCause == null) {
+            // a close() finished between the closing check above and this post: the loop will
+            // never run the task, so answer as a closing engine does
+            t.future().complete(ReplyTokens.CON_LOST);
+        }
         if (deathCause != null) {
             // died after the check above: this task may have been posted after its last drain
             t.future().completeExceptionally(new EngineDiedException(deathCause));
