@@ -122,6 +122,8 @@ public final class LoadTool implements Callable<Integer> {
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
+        // the daemon's SLF4J backend, as before it stopped registering itself in the daemon jar
+        org.loncapa.lonc.daemon.logging.LoncLogServiceProvider.install();
         System.exit(new CommandLine(new LoadTool()).execute(args));
     }
 

@@ -93,6 +93,8 @@ public final class ScaleRun implements Callable<Integer> {
     private int failures;
 
     public static void main(String[] args) {
+        // the daemon's SLF4J backend, as before it stopped registering itself in the daemon jar
+        org.loncapa.lonc.daemon.logging.LoncLogServiceProvider.install();
         System.exit(new CommandLine(new ScaleRun()).execute(args));
     }
 

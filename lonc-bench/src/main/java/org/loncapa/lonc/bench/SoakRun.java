@@ -127,6 +127,8 @@ public final class SoakRun implements Callable<Integer> {
     private volatile boolean running = true;
 
     public static void main(String[] args) {
+        // the daemon's SLF4J backend, as before it stopped registering itself in the daemon jar
+        org.loncapa.lonc.daemon.logging.LoncLogServiceProvider.install();
         System.exit(new CommandLine(new SoakRun()).execute(args));
     }
 

@@ -221,6 +221,8 @@ public final class ReferenceRelay implements AutoCloseable {
      * b0001...). Prints {@code ready} and runs until killed.
      */
     public static void main(String[] args) throws Exception {
+        // the daemon's SLF4J backend, as before it stopped registering itself in the daemon jar
+        org.loncapa.lonc.daemon.logging.LoncLogServiceProvider.install();
         String usage = "usage: ReferenceRelay <sockDir> <londPort> <connections> <threads 1|2> <hosts>";
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(usage);
