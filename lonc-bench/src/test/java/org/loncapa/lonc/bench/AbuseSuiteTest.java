@@ -34,6 +34,7 @@ import org.loncapa.lonc.core.ReplyTokens;
 import org.loncapa.lonc.core.deferred.DeferredStore;
 import org.loncapa.lonc.core.deferred.PermLog;
 import org.loncapa.lonc.core.deferred.RealStoreIo;
+import org.loncapa.lonc.testkit.Await;
 import org.loncapa.lonc.testkit.FakeLond;
 import org.loncapa.lonc.testkit.FaultProxy;
 import org.loncapa.lonc.testkit.LoncapaSandbox;
@@ -212,13 +213,8 @@ class AbuseSuiteTest {
             s.close();
         }
 
-        long releasedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long held;
-        while ((held = counter(admin(files, "{\"cmd\":\"status\"}"), "replyBytesBuffered")) != 0
-                && System.nanoTime() - releasedBy < 0) {
-            pause(100);
-        }
-        assertEquals(0, held, "the buffers of the client that left are released");
+        Await.until("the buffers of the client that left are released", Duration.ofSeconds(20),
+                () -> counter(admin(files, "{\"cmd\":\"status\"}"), "replyBytesBuffered") == 0);
 
         // ---- invariants of the abuse phase
         assertEquals(List.of(), violations, "every request of a well-behaved client got one reply, its own");
@@ -241,19 +237,11 @@ class AbuseSuiteTest {
         for (int i = 0; i < deferred; i++) {
             store.save("msula", "echo:deferred-" + i);
         }
-        long killAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (deferredSeen.size() < 3 && System.nanoTime() - killAt < 0) {
-            pause(20);
-        }
-        assertTrue(deferredSeen.size() >= 3, "replay started: " + d.output());
+        Await.until("replay started", Duration.ofSeconds(30), () -> deferredSeen.size() >= 3);
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
         d = startDaemon(files);
-        long replayDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (delayedFiles(files) > 0 && System.nanoTime() - replayDeadline < 0) {
-            pause(100);
-        }
-        assertEquals(0, delayedFiles(files), "delayed/ emptied by the second daemon");
+        Await.until("delayed/ emptied by the second daemon", Duration.ofSeconds(60), () -> delayedFiles(files) == 0);
         for (int i = 0; i < deferred; i++) {
             assertTrue(deferredSeen.contains("echo:deferred-" + i), "deferred file " + i + " reached lond");
         }
@@ -416,16 +404,10 @@ class AbuseSuiteTest {
     // ------------------------------------------------------------------ helpers
 
     private void awaitBaseline(long pid, ProcStats.Sample base) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        ProcStats.Sample now = ProcStats.sample(pid);
         // lond connections opened under load close one per idleTimeout per host; JIT threads come and go
-        while ((now.fds() > base.fds() + 2 || now.threads() > base.threads() + 4)
-                && System.nanoTime() - deadline < 0) {
-            pause(200);
-            now = ProcStats.sample(pid);
-        }
-        assertTrue(now.fds() <= base.fds() + 2, "descriptors back to baseline: " + base.fds() + " -> " + now.fds());
-        assertTrue(now.threads() <= base.threads() + 4, "threads back to baseline: " + base.threads() + " -> " + now.threads());
+        Await.value("descriptors (+2) and threads (+4) back to the baseline " + base,
+                () -> ProcStats.sample(pid),
+                now -> now.fds() <= base.fds() + 2 && now.threads() <= base.threads() + 4);
     }
 
     private static String request(Path socket, String line) throws IOException {
@@ -458,8 +440,12 @@ class AbuseSuiteTest {
         return String.join(java.io.File.pathSeparator, out);
     }
 
-    private static String admin(ClusterFiles files, String json) throws IOException {
-        return request(files.sockDir().resolve(".lonc-admin"), json);
+    private static String admin(ClusterFiles files, String json) {
+        try {
+            return request(files.sockDir().resolve(".lonc-admin"), json);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A front-end counter from the admin status JSON, or -1 if absent. */
@@ -468,10 +454,12 @@ class AbuseSuiteTest {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    private static int delayedFiles(ClusterFiles files) throws IOException {
+    private static int delayedFiles(ClusterFiles files) {
         try (Stream<Path> s = Files.list(files.delayedDir())) {
             return (int) s.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith(".")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -505,6 +493,11 @@ class AbuseSuiteTest {
         return t;
     }
 
+    /**
+     * The pace of an abuser or of the RSS sampler (a slowloris byte every 200 ms, a flood burst every
+     * 300 ms): the load this suite applies, never a wait for the daemon, which goes through
+     * {@link Await}. The daemon is another process, so there is no ticker to move.
+     */
     private static void pause(long millis) {
         try {
             Thread.sleep(millis);
